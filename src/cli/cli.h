@@ -1,0 +1,48 @@
+/* The `meetcert SUBCOMMAND` front end: one file per command (cmd-*.c), each
+ * exporting one const struct cli_cmd listed in main.c. */
+#ifndef MCERT_CLI_H
+#define MCERT_CLI_H
+
+#include "load.h"
+#include "i18n.h"
+
+/* Exit codes: the check holds, the check fails, unusable input or usage. */
+enum {
+	CLI_OK = 0,
+	CLI_FAIL = 1,
+	CLI_USAGE = 2,
+};
+
+struct cli_cmd {
+	const char *name;
+	const char *summary;	/* N_() */
+	const char *usage;	/* N_(), after "meetcert NAME " */
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct cli_cmd cmd_inspect;
+extern const struct cli_cmd cmd_match;
+extern const struct cli_cmd cmd_verify;
+
+/* "meetcert: " + message on stderr, one line. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "usage: meetcert NAME USAGE" on stderr and returns CLI_USAGE. */
+int cli_usage(const struct cli_cmd *cmd);
+
+/* Maps a core error code to an exit code (verdicts 1, the rest 2). */
+int cli_exit_for(int code);
+
+/* Where passphrases come from: fd (from --passphrase-fd) or, when fd is -1,
+ * the terminal if there is one.  Never argv. */
+struct cli_passphrase {
+	int fd;
+	int used;
+};
+void cli_passphrase_init(struct cli_passphrase *cp, struct mcert_passphrase *pp);
+
+/* Parses a file descriptor number for --passphrase-fd; -1 on error. */
+int cli_parse_fd(const char *s);
+
+#endif

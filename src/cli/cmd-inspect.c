@@ -1,0 +1,387 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "timefmt.h"
+#include "x509.h"
+
+static const char *
+validity_word(enum mcert_validity v)
+{
+	switch (v) {
+	case MCERT_EXPIRED:
+		return "expired";
+	case MCERT_NOT_YET_VALID:
+		return "not_yet_valid";
+	case MCERT_EXPIRES_SOON:
+		return "expires_soon";
+	default:
+		return "valid";
+	}
+}
+
+static const char *
+san_word(enum mcert_san_kind k)
+{
+	static const char *const w[] = { "DNS", "IP", "email", "URI", "other" };
+
+	return w[k];
+}
+
+static const char *
+format_word(enum mcert_format f)
+{
+	return f == MCERT_FMT_PEM ? "PEM" : f == MCERT_FMT_DER ? "DER" :
+	    "PKCS#7";
+}
+
+static const char *
+kind_word(enum mcert_kind k)
+{
+	return k == MCERT_KIND_CERT ? "certificate" : k == MCERT_KIND_KEY ?
+	    "private_key" : "csr";
+}
+
+/* ---- JSON: the field names are an interface; only ever add to them. */
+
+static json_t *
+json_key(const struct mcert_key_info *k)
+{
+	return json_pack("{s:s, s:i, s:s?}", "type", k->type, "bits", k->bits,
+	    "curve", k->curve[0] ? k->curve : NULL);
+}
+
+static json_t *
+json_san(const struct mcert_san *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s}", "type",
+		    san_word(v[i].kind), "value", v[i].value));
+	return a;
+}
+
+static json_t *
+json_cert(const struct mcert_cert_info *ci)
+{
+	json_t *o, *a;
+	char nb[32], na[32];
+	unsigned int bit;
+	size_t i;
+
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:s, "
+	    "s:s, s:b, s:i}",
+	    "subject", ci->subject, "issuer", ci->issuer, "serial", ci->serial,
+	    "not_before", mcert_time_iso(ci->not_before, nb, sizeof(nb)),
+	    "not_after", mcert_time_iso(ci->not_after, na, sizeof(na)),
+	    "days_left", (json_int_t)ci->days_left,
+	    "status", validity_word(ci->validity),
+	    "san", json_san(ci->san, ci->nsan),
+	    "key", json_key(&ci->key),
+	    "signature_algorithm", ci->sig_alg,
+	    "sha256", ci->sha256, "self_signed", ci->self_signed,
+	    "version", ci->version);
+	if (ci->has_ku) {
+		a = json_array();
+		for (bit = 1; bit <= MCERT_KU_DECIPHER_ONLY; bit <<= 1)
+			if (ci->ku & bit)
+				json_array_append_new(a,
+				    json_string(mcert_ku_name(bit)));
+		json_object_set_new(o, "key_usage", a);
+	} else {
+		json_object_set_new(o, "key_usage", json_null());
+	}
+	if (ci->has_eku) {
+		a = json_array();
+		for (i = 0; i < ci->neku; i++)
+			json_array_append_new(a, json_string(ci->eku[i]));
+		json_object_set_new(o, "extended_key_usage", a);
+	} else {
+		json_object_set_new(o, "extended_key_usage", json_null());
+	}
+	json_object_set_new(o, "basic_constraints", !ci->has_bc ? json_null() :
+	    json_pack("{s:b, s:o}", "ca", ci->ca, "pathlen", ci->pathlen >= 0 ?
+	    json_integer(ci->pathlen) : json_null()));
+	if (ci->has_ns) {
+		a = json_array();
+		if (ci->ns & MCERT_NS_SSL_CLIENT)
+			json_array_append_new(a, json_string("sslClient"));
+		if (ci->ns & MCERT_NS_SSL_SERVER)
+			json_array_append_new(a, json_string("sslServer"));
+		if (ci->ns & MCERT_NS_SSL_CA)
+			json_array_append_new(a, json_string("sslCA"));
+		json_object_set_new(o, "netscape_cert_type", a);
+	} else {
+		json_object_set_new(o, "netscape_cert_type", json_null());
+	}
+	json_object_set_new(o, "subject_key_id", ci->ski ? json_string(ci->ski) :
+	    json_null());
+	json_object_set_new(o, "authority_key_id", ci->aki ?
+	    json_string(ci->aki) : json_null());
+	return o;
+}
+
+/* ---- Text, laid out like `pki inspect` with one fact per line. */
+
+static void
+print_list_start(const char *label)
+{
+	printf("    %-20s ", label);
+}
+
+static void
+print_cert(const struct mcert_cert_info *ci)
+{
+	static const char *const flag[] = { "", " [EXPIRES SOON]", " [EXPIRED]",
+	    " [NOT YET VALID]" };
+	char nb[32], na[32];
+	unsigned int bit;
+	size_t i;
+	int fi;
+
+	fi = ci->validity == MCERT_EXPIRES_SOON ? 1 : ci->validity ==
+	    MCERT_EXPIRED ? 2 : ci->validity == MCERT_NOT_YET_VALID ? 3 : 0;
+	printf("    %-20s %s\n", _("subject"), ci->subject);
+	printf("    %-20s %s\n", _("issuer"), ci->issuer);
+	printf("    %-20s %s\n", _("serial"), ci->serial);
+	printf("    %-20s %s\n", _("not before"),
+	    mcert_time_iso(ci->not_before, nb, sizeof(nb)));
+	printf("    %-20s %s (", _("not after"),
+	    mcert_time_iso(ci->not_after, na, sizeof(na)));
+	if (ci->days_left >= 0)
+		printf(ngettext("%ld day left", "%ld days left",
+		    (unsigned long)ci->days_left), ci->days_left);
+	else
+		printf(ngettext("expired %ld day ago", "expired %ld days ago",
+		    (unsigned long)-ci->days_left), -ci->days_left);
+	printf(")%s\n", flag[fi]);
+	print_list_start(_("subjectAltName"));
+	if (ci->nsan == 0)
+		printf("%s", _("(none)"));
+	for (i = 0; i < ci->nsan; i++)
+		printf("%s%s:%s", i ? ", " : "", san_word(ci->san[i].kind),
+		    ci->san[i].value);
+	printf("\n");
+	printf("    %-20s %s %d%s%s\n", _("public key"), ci->key.type,
+	    ci->key.bits, ci->key.curve[0] ? " " : "", ci->key.curve);
+	printf("    %-20s %s\n", _("signature"), ci->sig_alg);
+	print_list_start(_("key usage"));
+	if (!ci->has_ku)
+		printf("%s", _("(absent: any)"));
+	for (bit = 1, i = 0; bit <= MCERT_KU_DECIPHER_ONLY; bit <<= 1)
+		if (ci->ku & bit)
+			printf("%s%s", i++ ? ", " : "", mcert_ku_name(bit));
+	printf("\n");
+	print_list_start(_("extended key usage"));
+	if (!ci->has_eku)
+		printf("%s", _("(absent: any)"));
+	for (i = 0; i < ci->neku; i++)
+		printf("%s%s", i ? ", " : "", ci->eku[i]);
+	printf("\n");
+	print_list_start(_("basic constraints"));
+	if (!ci->has_bc)
+		printf("%s\n", _("(absent)"));
+	else if (ci->pathlen >= 0)
+		printf("CA:%s, pathlen:%ld\n", ci->ca ? "TRUE" : "FALSE",
+		    ci->pathlen);
+	else
+		printf("CA:%s\n", ci->ca ? "TRUE" : "FALSE");
+	if (ci->has_ns)
+		printf("    %-20s %s%s%s\n", _("netscape cert type"),
+		    ci->ns & MCERT_NS_SSL_CLIENT ? "sslClient " : "",
+		    ci->ns & MCERT_NS_SSL_SERVER ? "sslServer " : "",
+		    ci->ns & MCERT_NS_SSL_CA ? "sslCA" : "");
+	printf("    %-20s %s\n", _("subject key id"), ci->ski ? ci->ski : "-");
+	printf("    %-20s %s\n", _("authority key id"), ci->aki ? ci->aki : "-");
+	printf("    %-20s %s\n", _("SHA-256"), ci->sha256);
+	printf("    %-20s %s\n", _("self-signed"), ci->self_signed ? _("yes") :
+	    _("no"));
+}
+
+static int
+inspect_file(const char *path, const struct mcert_passphrase *pp,
+    json_t *jfiles, time_t now)
+{
+	struct mcert_error err = { 0 };
+	struct mcert_file *f;
+	json_t *jobjs = NULL;
+	size_t i;
+	int ret = CLI_OK;
+
+	if (mcert_file_load(path, MCERT_LOAD_KEEP_LOCKED, pp, &f, &err) != 0) {
+		cli_error("%s", err.msg);
+		return CLI_USAGE;
+	}
+	if (jfiles != NULL) {
+		jobjs = json_array();
+		json_array_append_new(jfiles, json_pack("{s:s, s:s, s:o}",
+		    "file", path, "format", format_word(f->format), "objects",
+		    jobjs));
+	} else {
+		printf("%s: %s, ", path, format_word(f->format));
+		printf(ngettext("%zu certificate", "%zu certificates", f->ncert),
+		    f->ncert);
+		printf(", ");
+		printf(ngettext("%zu key", "%zu keys", f->nkey), f->nkey);
+		printf(", ");
+		printf(ngettext("%zu CSR", "%zu CSRs", f->ncsr), f->ncsr);
+		printf("\n");
+	}
+	for (i = 0; i < f->nobj && ret == CLI_OK; i++) {
+		const struct mcert_object *o = &f->obj[i];
+		json_t *jo = NULL;
+
+		if (o->kind == MCERT_KIND_CERT) {
+			struct mcert_cert_info ci;
+
+			if (mcert_cert_info(o->cert, now, &ci, &err) != 0) {
+				cli_error("%s: #%d: %s", path, o->index, err.msg);
+				ret = CLI_USAGE;
+				break;
+			}
+			if (jobjs != NULL) {
+				jo = json_cert(&ci);
+			} else {
+				printf(_("  certificate #%d\n"), o->index);
+				print_cert(&ci);
+			}
+			mcert_cert_info_free(&ci);
+		} else if (o->kind == MCERT_KIND_KEY) {
+			struct mcert_key_info ki;
+
+			mcert_key_info(o->key, &ki);
+			if (jobjs != NULL) {
+				jo = json_pack("{s:b, s:s}", "encrypted",
+				    o->encrypted, "encoding", o->encoding);
+				json_object_set_new(jo, "key", o->key ?
+				    json_key(&ki) : json_null());
+			} else {
+				printf(_("  private key #%d\n"), o->index);
+				if (o->key != NULL)
+					printf("    %-20s %s %d%s%s\n", _("type"),
+					    ki.type, ki.bits, ki.curve[0] ?
+					    " " : "", ki.curve);
+				else
+					printf("    %-20s %s\n", _("type"),
+					    _("(locked: give the passphrase to "
+					    "see it)"));
+				printf("    %-20s %s\n", _("encoding"),
+				    o->encoding);
+				printf("    %-20s %s\n", _("encrypted"),
+				    o->encrypted ? _("yes") : _("no"));
+			}
+		} else {
+			struct mcert_csr_info ri;
+			size_t k;
+
+			if (mcert_csr_info(o->csr, &ri, &err) != 0) {
+				cli_error("%s: %s", path, err.msg);
+				ret = CLI_USAGE;
+				break;
+			}
+			if (jobjs != NULL) {
+				jo = json_pack("{s:s, s:o, s:o, s:s, s:b}",
+				    "subject", ri.subject, "san",
+				    json_san(ri.san, ri.nsan), "key",
+				    json_key(&ri.key), "signature_algorithm",
+				    ri.sig_alg, "signature_ok",
+				    ri.signature_ok);
+			} else {
+				printf(_("  CSR #%d\n"), o->index);
+				printf("    %-20s %s\n", _("subject"), ri.subject);
+				print_list_start(_("subjectAltName"));
+				if (ri.nsan == 0)
+					printf("%s", _("(none)"));
+				for (k = 0; k < ri.nsan; k++)
+					printf("%s%s:%s", k ? ", " : "",
+					    san_word(ri.san[k].kind),
+					    ri.san[k].value);
+				printf("\n    %-20s %s %d%s%s\n", _("public key"),
+				    ri.key.type, ri.key.bits,
+				    ri.key.curve[0] ? " " : "", ri.key.curve);
+				printf("    %-20s %s\n", _("signature"),
+				    ri.signature_ok ? _("verifies") :
+				    _("DOES NOT VERIFY: the CSR was altered; "
+				    "make it again"));
+			}
+			mcert_csr_info_free(&ri);
+		}
+		if (jo != NULL) {
+			json_object_set_new(jo, "kind", json_string(
+			    kind_word(o->kind)));
+			json_object_set_new(jo, "index", json_integer(o->index));
+			json_array_append_new(jobjs, jo);
+		}
+	}
+	mcert_file_free(f);
+	return ret;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "passphrase-fd", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_passphrase cp = { .fd = -1 };
+	struct mcert_passphrase pp;
+	json_t *root = NULL, *jfiles = NULL;
+	int c, json = 0, ret = CLI_OK, r, shown = 0;
+	time_t now = time(NULL);
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'p':
+			if ((cp.fd = cli_parse_fd(optarg)) < 0) {
+				cli_error(_("--passphrase-fd: '%s' is not a file "
+				    "descriptor number"), optarg);
+				return CLI_USAGE;
+			}
+			break;
+		default:
+			return cli_usage(&cmd_inspect);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(&cmd_inspect);
+	cli_passphrase_init(&cp, &pp);
+	if (json) {
+		jfiles = json_array();
+		root = json_pack("{s:o}", "files", jfiles);
+	}
+	for (; optind < argc; optind++) {
+		if (!json && shown++ > 0)
+			printf("\n");
+		if ((r = inspect_file(argv[optind], &pp, jfiles, now)) != CLI_OK)
+			ret = r;
+	}
+	if (root != NULL) {
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+		json_decref(root);
+	}
+	return ret;
+}
+
+const struct cli_cmd cmd_inspect = {
+	.name = "inspect",
+	.summary = N_("show what certificates, keys and CSRs files hold"),
+	.usage = N_("[--json] [--passphrase-fd N] FILE..."),
+	.run = run,
+};

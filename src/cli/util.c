@@ -1,0 +1,129 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("meetcert: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s", _("warning: "));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_usage(const struct cli_cmd *cmd)
+{
+	fprintf(stderr, _("usage: meetcert %s %s\n"), cmd->name, _(cmd->usage));
+	fprintf(stderr, _("Try 'meetcert --help' for more.\n"));
+	return CLI_USAGE;
+}
+
+int
+cli_exit_for(int code)
+{
+	return code == MCERT_E_VERDICT ? CLI_FAIL : CLI_USAGE;
+}
+
+int
+cli_parse_fd(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < 0 || v > INT_MAX)
+		return -1;
+	return (int)v;
+}
+
+/* Reads one line (without its line end) from fd into buf. */
+static int
+read_line(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	ssize_t r;
+	char c;
+
+	while (n + 1 < size) {
+		r = read(fd, &c, 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int
+ask_terminal(const char *file, char *buf, size_t size)
+{
+	struct termios old, quiet;
+	int fd, n;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) == -1)
+		return -1;
+	if (tcgetattr(fd, &old) == -1) {
+		close(fd);
+		return -1;
+	}
+	dprintf(fd, _("Passphrase for %s: "), file);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	n = read_line(fd, buf, size);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	dprintf(fd, "\n");
+	close(fd);
+	return n;
+}
+
+static int
+passphrase_get(void *ctx, const char *file, char *buf, size_t size)
+{
+	struct cli_passphrase *cp = ctx;
+
+	if (cp->fd >= 0) {
+		/* One line per key, in the order the keys are read. */
+		cp->used = 1;
+		return read_line(cp->fd, buf, size);
+	}
+	return ask_terminal(file, buf, size);
+}
+
+void
+cli_passphrase_init(struct cli_passphrase *cp, struct mcert_passphrase *pp)
+{
+	pp->get = passphrase_get;
+	pp->ctx = cp;
+}

@@ -1,0 +1,492 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/decoder.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+
+#include "load.h"
+
+/* One passphrase per key, asked for at most once even though OpenSSL's
+ * decoders may call back several times while trying structures. */
+struct pass_state {
+	const struct mcert_passphrase *pp;
+	const char *name;
+	char buf[1024];
+	int len;		/* -1: not asked yet; -2: none to give */
+	int asked;
+};
+
+static int
+pass_cb(char *buf, int size, int rwflag, void *u)
+{
+	struct pass_state *ps = u;
+
+	(void)rwflag;
+	ps->asked = 1;
+	if (ps->len == -1) {
+		if (ps->pp == NULL || ps->pp->get == NULL ||
+		    (ps->len = ps->pp->get(ps->pp->ctx, ps->name, ps->buf,
+		    sizeof(ps->buf))) < 0)
+			ps->len = -2;
+	}
+	if (ps->len < 0 || ps->len >= size)
+		return -1;
+	memcpy(buf, ps->buf, (size_t)ps->len);
+	return ps->len;
+}
+
+static int
+push(struct mcert_file *f, struct mcert_object *o, struct mcert_error *err)
+{
+	struct mcert_object *grown;
+
+	if ((f->nobj & (f->nobj - 1)) == 0) {	/* 0, 1, 2, 4, ...: grow */
+		grown = realloc(f->obj, (f->nobj ? f->nobj * 2 : 1) *
+		    sizeof(*grown));
+		if (grown == NULL) {
+			X509_free(o->cert);
+			EVP_PKEY_free(o->key);
+			X509_REQ_free(o->csr);
+			return mcert_error_set(err, MCERT_E_NOMEM,
+			    N_("%s: out of memory"), f->path);
+		}
+		f->obj = grown;
+	}
+	switch (o->kind) {
+	case MCERT_KIND_CERT:
+		o->index = (int)++f->ncert;
+		break;
+	case MCERT_KIND_KEY:
+		o->index = (int)++f->nkey;
+		break;
+	case MCERT_KIND_CSR:
+		o->index = (int)++f->ncsr;
+		break;
+	}
+	f->obj[f->nobj++] = *o;
+	return MCERT_OK;
+}
+
+static int
+push_cert(struct mcert_file *f, X509 *x, const char *encoding,
+    struct mcert_error *err)
+{
+	struct mcert_object o = { .kind = MCERT_KIND_CERT, .cert = x,
+	    .encoding = encoding };
+
+	return push(f, &o, err);
+}
+
+static int
+push_pkcs7(struct mcert_file *f, PKCS7 *p7, struct mcert_error *err)
+{
+	STACK_OF(X509) *certs = NULL;
+	int i, ret;
+
+	if (PKCS7_type_is_signed(p7) && p7->d.sign != NULL)
+		certs = p7->d.sign->cert;
+	else if (PKCS7_type_is_signedAndEnveloped(p7) &&
+	    p7->d.signed_and_enveloped != NULL)
+		certs = p7->d.signed_and_enveloped->cert;
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		X509 *x = sk_X509_value(certs, i);
+
+		if (!X509_up_ref(x))
+			return mcert_error_set(err, MCERT_E_NOMEM,
+			    N_("%s: out of memory"), f->path);
+		if ((ret = push_cert(f, x, "PKCS#7", err)) != MCERT_OK)
+			return ret;
+	}
+	return MCERT_OK;
+}
+
+/* Decodes a private key in input_type ("DER" or "PEM") with the given
+ * structure (NULL: any).  Returns the key or NULL. */
+static EVP_PKEY *
+decode_key(const unsigned char *data, size_t len, const char *input_type,
+    const char *structure, struct pass_state *ps)
+{
+	OSSL_DECODER_CTX *dctx;
+	EVP_PKEY *pkey = NULL;
+	const unsigned char *p = data;
+	size_t left = len;
+
+	dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, input_type, structure, NULL,
+	    EVP_PKEY_KEYPAIR, NULL, NULL);
+	if (dctx == NULL)
+		return NULL;
+	OSSL_DECODER_CTX_set_pem_password_cb(dctx, pass_cb, ps);
+	if (!OSSL_DECODER_from_data(dctx, &p, &left) || left != 0) {
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
+	}
+	OSSL_DECODER_CTX_free(dctx);
+	ERR_clear_error();
+	return pkey;
+}
+
+static const char *
+type_specific_name(const EVP_PKEY *k)
+{
+	if (EVP_PKEY_is_a(k, "RSA"))
+		return "PKCS#1";
+	if (EVP_PKEY_is_a(k, "EC"))
+		return "SEC1";
+	return "raw";
+}
+
+/* A key whose passphrase was wrong or missing, or that is damaged. */
+static int
+key_failed(struct mcert_file *f, struct pass_state *ps, int encrypted,
+    const char *encoding, unsigned int flags, struct mcert_error *err)
+{
+	struct mcert_object o = { .kind = MCERT_KIND_KEY, .encrypted = 1,
+	    .encoding = encoding };
+
+	if (encrypted || ps->asked) {
+		if ((flags & MCERT_LOAD_KEEP_LOCKED) && ps->len == -2)
+			return push(f, &o, err);
+		if (ps->len == -2)
+			return mcert_error_set(err, MCERT_E_PASSPHRASE,
+			    N_("%s: the private key is encrypted; give its "
+			    "passphrase on the terminal or with "
+			    "--passphrase-fd N"), f->path);
+		return mcert_error_set(err, MCERT_E_PASSPHRASE,
+		    N_("%s: wrong passphrase for the private key; try again "
+		    "or check which key this is"), f->path);
+	}
+	return mcert_error_set(err, MCERT_E_PARSE,
+	    N_("%s: the private key is damaged or of an unsupported type "
+	    "(RSA, EC and Ed25519 are supported)"), f->path);
+}
+
+static int
+push_key(struct mcert_file *f, EVP_PKEY *k, int encrypted,
+    const char *encoding, struct mcert_error *err)
+{
+	struct mcert_object o = { .kind = MCERT_KIND_KEY, .key = k,
+	    .encrypted = encrypted, .encoding = encoding };
+
+	return push(f, &o, err);
+}
+
+static int
+load_pem_key(struct mcert_file *f, const unsigned char *buf,
+    const struct mcert_pem_block *b, const struct mcert_passphrase *pp,
+    unsigned int flags, struct mcert_error *err)
+{
+	struct pass_state ps = { .pp = pp, .name = f->path, .len = -1 };
+	const char *enc;
+	int encrypted = 0, ret;
+	EVP_PKEY *k;
+
+	if (strcmp(b->label, "ENCRYPTED PRIVATE KEY") == 0) {
+		enc = "PKCS#8";
+		encrypted = 1;
+	} else if (strcmp(b->label, "PRIVATE KEY") == 0) {
+		enc = "PKCS#8";
+	} else if (strcmp(b->label, "RSA PRIVATE KEY") == 0) {
+		enc = "PKCS#1";
+	} else {
+		enc = "SEC1";
+	}
+	if (b->has_headers) {
+		/* Legacy "Proc-Type: 4,ENCRYPTED": OpenSSL reads the armour. */
+		encrypted = 1;
+		k = decode_key(buf + b->begin, b->end - b->begin, "PEM", NULL,
+		    &ps);
+	} else {
+		k = decode_key(b->der, b->der_len, "DER", NULL, &ps);
+	}
+	if (k == NULL)
+		ret = key_failed(f, &ps, encrypted, enc, flags, err);
+	else
+		ret = push_key(f, k, encrypted, enc, err);
+	mcert_wipe(ps.buf, sizeof(ps.buf));
+	return ret;
+}
+
+static int
+load_pem(struct mcert_file *f, const unsigned char *buf,
+    const struct mcert_pem_block *blocks, size_t n,
+    const struct mcert_passphrase *pp, unsigned int flags,
+    struct mcert_error *err)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		const struct mcert_pem_block *b = &blocks[i];
+		const unsigned char *p = b->der;
+		const char *l = b->label;
+
+		if (strcmp(l, "CERTIFICATE") == 0 ||
+		    strcmp(l, "X509 CERTIFICATE") == 0 ||
+		    strcmp(l, "TRUSTED CERTIFICATE") == 0) {
+			X509 *x = strcmp(l, "TRUSTED CERTIFICATE") == 0 ?
+			    d2i_X509_AUX(NULL, &p, (long)b->der_len) :
+			    d2i_X509(NULL, &p, (long)b->der_len);
+
+			if (x == NULL || p != b->der + b->der_len) {
+				X509_free(x);
+				ret = mcert_error_set(err, MCERT_E_PARSE,
+				    N_("%s: line %zu: the certificate is "
+				    "damaged (not valid X.509 DER); copy it "
+				    "again from the CA"), f->path, b->line);
+				mcert_error_add_openssl(err);
+				return ret;
+			}
+			if ((ret = push_cert(f, x, "PEM", err)) != MCERT_OK)
+				return ret;
+		} else if (strcmp(l, "PKCS7") == 0 ||
+		    strcmp(l, "CERTIFICATE CHAIN") == 0) {
+			PKCS7 *p7 = d2i_PKCS7(NULL, &p, (long)b->der_len);
+
+			if (p7 == NULL) {
+				ret = mcert_error_set(err, MCERT_E_PARSE,
+				    N_("%s: line %zu: the PKCS#7 block is "
+				    "damaged; export it again from the CA"),
+				    f->path, b->line);
+				mcert_error_add_openssl(err);
+				return ret;
+			}
+			ret = push_pkcs7(f, p7, err);
+			PKCS7_free(p7);
+			if (ret != MCERT_OK)
+				return ret;
+		} else if (strcmp(l, "CERTIFICATE REQUEST") == 0 ||
+		    strcmp(l, "NEW CERTIFICATE REQUEST") == 0) {
+			X509_REQ *r = d2i_X509_REQ(NULL, &p, (long)b->der_len);
+			struct mcert_object o = { .kind = MCERT_KIND_CSR,
+			    .csr = r, .encoding = "PEM" };
+
+			if (r == NULL || p != b->der + b->der_len) {
+				X509_REQ_free(r);
+				ret = mcert_error_set(err, MCERT_E_PARSE,
+				    N_("%s: line %zu: the CSR is damaged; make "
+				    "it again"), f->path, b->line);
+				mcert_error_add_openssl(err);
+				return ret;
+			}
+			if ((ret = push(f, &o, err)) != MCERT_OK)
+				return ret;
+		} else if (strcmp(l, "PRIVATE KEY") == 0 ||
+		    strcmp(l, "ENCRYPTED PRIVATE KEY") == 0 ||
+		    strcmp(l, "RSA PRIVATE KEY") == 0 ||
+		    strcmp(l, "EC PRIVATE KEY") == 0) {
+			if ((ret = load_pem_key(f, buf, b, pp, flags, err)) !=
+			    MCERT_OK)
+				return ret;
+		} else {
+			f->nskipped++;
+		}
+	}
+	return MCERT_OK;
+}
+
+/* Raw DER: a certificate, PKCS#7, a CSR or a private key, each of which must
+ * fill the file exactly. */
+static int
+load_der(struct mcert_file *f, const unsigned char *buf, size_t len,
+    const struct mcert_passphrase *pp, unsigned int flags,
+    struct mcert_error *err)
+{
+	static const char *const structures[] = {
+		"EncryptedPrivateKeyInfo", "PrivateKeyInfo", "type-specific",
+	};
+	struct pass_state ps = { .pp = pp, .name = f->path, .len = -1 };
+	const unsigned char *p = buf;
+	X509 *x;
+	PKCS7 *p7;
+	X509_REQ *r;
+	EVP_PKEY *k;
+	size_t i;
+	int ret;
+
+	f->format = MCERT_FMT_DER;
+	if ((x = d2i_X509(NULL, &p, (long)len)) != NULL) {
+		if (p != buf + len) {
+			X509_free(x);
+			return mcert_error_set(err, MCERT_E_PARSE,
+			    N_("%s: %zu bytes follow the DER certificate; the "
+			    "file is damaged or two files were joined"),
+			    f->path, (size_t)(buf + len - p));
+		}
+		return push_cert(f, x, "DER", err);
+	}
+	ERR_clear_error();
+	p = buf;
+	if ((p7 = d2i_PKCS7(NULL, &p, (long)len)) != NULL) {
+		f->format = MCERT_FMT_PKCS7_DER;
+		ret = p == buf + len ? push_pkcs7(f, p7, err) :
+		    mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: %zu bytes follow the PKCS#7 data; the file is "
+		    "damaged"), f->path, (size_t)(buf + len - p));
+		PKCS7_free(p7);
+		return ret;
+	}
+	ERR_clear_error();
+	p = buf;
+	if ((r = d2i_X509_REQ(NULL, &p, (long)len)) != NULL &&
+	    p == buf + len) {
+		struct mcert_object o = { .kind = MCERT_KIND_CSR, .csr = r,
+		    .encoding = "DER" };
+
+		return push(f, &o, err);
+	}
+	X509_REQ_free(r);
+	ERR_clear_error();
+	for (i = 0; i < sizeof(structures) / sizeof(*structures); i++) {
+		k = decode_key(buf, len, "DER", structures[i], &ps);
+		if (k != NULL) {
+			ret = push_key(f, k, i == 0,
+			    i == 2 ? type_specific_name(k) : "PKCS#8", err);
+			mcert_wipe(ps.buf, sizeof(ps.buf));
+			return ret;
+		}
+		if (ps.asked) {
+			ret = key_failed(f, &ps, 1, "PKCS#8", flags, err);
+			mcert_wipe(ps.buf, sizeof(ps.buf));
+			return ret;
+		}
+	}
+	return mcert_error_set(err, MCERT_E_PARSE,
+	    N_("%s: not a certificate, private key, CSR or PKCS#7 file (neither "
+	    "PEM nor DER); is this the right file?"), f->path);
+}
+
+static int
+looks_binary(const unsigned char *buf, size_t len)
+{
+	return len > 0 && buf[0] == 0x30;
+}
+
+int
+mcert_file_load_mem(const unsigned char *buf, size_t len, const char *name,
+    unsigned int flags, const struct mcert_passphrase *pp,
+    struct mcert_file **out, struct mcert_error *err)
+{
+	struct mcert_pem_block *blocks = NULL;
+	struct mcert_file *f;
+	size_t n = 0;
+	int ret;
+
+	*out = NULL;
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->path = strdup(name)) == NULL) {
+		free(f);
+		return mcert_error_set(err, MCERT_E_NOMEM,
+		    N_("%s: out of memory"), name);
+	}
+	if (len == 0) {
+		ret = mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: the file is empty; copy it again from its source"),
+		    name);
+		goto out;
+	}
+	if (looks_binary(buf, len)) {
+		ret = load_der(f, buf, len, pp, flags, err);
+		goto done;
+	}
+	if ((ret = mcert_pem_scan(buf, len, name, &blocks, &n, &f->layout,
+	    err)) != MCERT_OK)
+		goto out;
+	if (n == 0) {
+		ret = mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: no PEM block (-----BEGIN ...) and not DER; is this "
+		    "the right file?"), name);
+		goto out;
+	}
+	f->format = MCERT_FMT_PEM;
+	ret = load_pem(f, buf, blocks, n, pp, flags, err);
+done:
+	if (ret == MCERT_OK && f->nobj == 0)
+		ret = mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: holds no certificate, private key or CSR (only %zu "
+		    "block(s) of other kinds)"), name, f->nskipped);
+	if (ret == MCERT_OK) {
+		*out = f;
+		f = NULL;	/* transferred */
+	}
+out:
+	mcert_pem_blocks_free(blocks, n);
+	mcert_file_free(f);
+	ERR_clear_error();
+	return ret;
+}
+
+int
+mcert_file_load(const char *path, unsigned int flags,
+    const struct mcert_passphrase *pp, struct mcert_file **out,
+    struct mcert_error *err)
+{
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	if ((ret = mcert_file_read(path, &buf, &len, err)) != MCERT_OK)
+		return ret;
+	ret = mcert_file_load_mem(buf, len, path, flags, pp, out, err);
+	mcert_wipe(buf, len);	/* may have held a private key */
+	free(buf);
+	return ret;
+}
+
+void
+mcert_file_free(struct mcert_file *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nobj; i++) {
+		X509_free(f->obj[i].cert);
+		EVP_PKEY_free(f->obj[i].key);
+		X509_REQ_free(f->obj[i].csr);
+	}
+	free(f->obj);
+	free(f->path);
+	free(f);
+}
+
+int
+mcert_file_certs(const struct mcert_file *f, struct mcert_cert **v,
+    size_t *n, struct mcert_error *err)
+{
+	struct mcert_cert *grown;
+	size_t i;
+
+	if (f->ncert == 0)
+		return MCERT_OK;
+	grown = realloc(*v, (*n + f->ncert) * sizeof(**v));
+	if (grown == NULL)
+		return mcert_error_set(err, MCERT_E_NOMEM,
+		    N_("%s: out of memory"), f->path);
+	*v = grown;
+	for (i = 0; i < f->nobj; i++) {
+		if (f->obj[i].kind != MCERT_KIND_CERT)
+			continue;
+		grown[*n].x509 = f->obj[i].cert;
+		grown[*n].file = f->path;
+		grown[*n].index = f->obj[i].index;
+		(*n)++;
+	}
+	return MCERT_OK;
+}
+
+const struct mcert_object *
+mcert_file_first(const struct mcert_file *f, enum mcert_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < f->nobj; i++)
+		if (f->obj[i].kind == kind)
+			return &f->obj[i];
+	return NULL;
+}

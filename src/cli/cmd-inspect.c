@@ -45,8 +45,40 @@ format_word(enum mcert_format f)
 static const char *
 kind_word(enum mcert_kind k)
 {
-	return k == MCERT_KIND_CERT ? "certificate" : k == MCERT_KIND_KEY ?
-	    "private_key" : "csr";
+	static const char *const w[] = { "certificate", "private_key", "csr",
+	    "crl" };
+
+	return w[k];
+}
+
+/* A CRL: who issued it, when, how many certificates it revokes. */
+static json_t *
+crl_object(X509_CRL *crl, int json)
+{
+	char *issuer = mcert_name_oneline(X509_CRL_get_issuer(crl));
+	time_t last = 0, next = 0;
+	char t1[32], t2[32];
+	int n = sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl));
+	json_t *o = NULL;
+
+	mcert_asn1_time(X509_CRL_get0_lastUpdate(crl), &last);
+	mcert_asn1_time(X509_CRL_get0_nextUpdate(crl), &next);
+	mcert_time_iso(last, t1, sizeof(t1));
+	mcert_time_iso(next, t2, sizeof(t2));
+	if (json) {
+		o = json_pack("{s:s?, s:s, s:s?, s:i}", "issuer", issuer,
+		    "last_update", t1, "next_update",
+		    X509_CRL_get0_nextUpdate(crl) ? t2 : NULL, "revoked",
+		    n < 0 ? 0 : n);
+	} else {
+		printf("    %-20s %s\n", _("issuer"), issuer ? issuer : "?");
+		printf("    %-20s %s\n", _("last update"), t1);
+		printf("    %-20s %s\n", _("next update"),
+		    X509_CRL_get0_nextUpdate(crl) ? t2 : "-");
+		printf("    %-20s %d\n", _("revoked"), n < 0 ? 0 : n);
+	}
+	free(issuer);
+	return o;
 }
 
 /* ---- JSON: the field names are an interface; only ever add to them. */
@@ -234,6 +266,10 @@ inspect_file(const char *path, const struct mcert_passphrase *pp,
 		printf(ngettext("%zu key", "%zu keys", f->nkey), f->nkey);
 		printf(", ");
 		printf(ngettext("%zu CSR", "%zu CSRs", f->ncsr), f->ncsr);
+		if (f->ncrl > 0) {
+			printf(", ");
+			printf(ngettext("%zu CRL", "%zu CRLs", f->ncrl), f->ncrl);
+		}
 		printf("\n");
 	}
 	for (i = 0; i < f->nobj && ret == CLI_OK; i++) {
@@ -279,6 +315,10 @@ inspect_file(const char *path, const struct mcert_passphrase *pp,
 				printf("    %-20s %s\n", _("encrypted"),
 				    o->encrypted ? _("yes") : _("no"));
 			}
+		} else if (o->kind == MCERT_KIND_CRL) {
+			if (jobjs == NULL)
+				printf(_("  CRL #%d\n"), o->index);
+			jo = crl_object(o->crl, jobjs != NULL);
 		} else {
 			struct mcert_csr_info ri;
 			size_t k;

@@ -13,10 +13,10 @@
 #include "x509.h"
 
 enum { OPT_BUNDLE = 256, OPT_CA, OPT_ROLE, OPT_NAME, OPT_AT, OPT_SYSTEM,
-	OPT_MAX_DEPTH };
+	OPT_MAX_DEPTH, OPT_CRL };
 
 struct inputs {
-	struct mcert_file *files[4];	/* cert, bundle, CA, system */
+	struct mcert_file *files[5];	/* cert, bundle, CA, system, CRL */
 	size_t nfiles;
 	struct mcert_cert *untrusted, *anchors;
 	size_t nuntrusted, nanchors;
@@ -73,13 +73,15 @@ print_findings(const struct mcert_findings *f, enum mcert_level level)
 
 static int
 verify(const char *cert, const char *bundle, const char *ca, int sys,
-    const struct mcert_verify_opts *vo)
+    const char *crl, struct mcert_verify_opts *vo)
 {
 	struct inputs in = { { NULL }, 0, NULL, NULL, 0, 0 };
 	struct mcert_findings fmt = { NULL, 0 };
 	struct mcert_verify_result res;
 	struct mcert_error err = { 0 };
-	struct mcert_file *cf, *bf = NULL, *af = NULL, *sf = NULL;
+	struct mcert_file *cf, *bf = NULL, *af = NULL, *sf = NULL, *rf = NULL;
+	X509_CRL **crls = NULL;
+	size_t ncrls = 0;
 	struct mcert_cert *leafv = NULL;
 	size_t nleaf = 0, i;
 	int ret = CLI_USAGE;
@@ -89,6 +91,22 @@ verify(const char *cert, const char *bundle, const char *ca, int sys,
 	    (ca != NULL && load(&in, ca, &af) != 0) ||
 	    (sys && load(&in, system_store(), &sf) != 0))
 		goto out;
+	if (crl != NULL) {
+		if (mcert_file_load(crl, MCERT_LOAD_KEEP_LOCKED, NULL, &rf,
+		    &err) != 0) {
+			cli_error("%s", err.msg);
+			goto out;
+		}
+		in.files[in.nfiles++] = rf;
+		if (rf->ncrl == 0) {
+			cli_error(_("%s: holds no CRL"), crl);
+			goto out;
+		}
+		if (mcert_file_crls(rf, &crls, &ncrls, &err) != 0)
+			goto nomem;
+		vo->crls = crls;
+		vo->ncrls = ncrls;
+	}
 	/* The first certificate is the one verified; any others in its file
 	 * (a full chain, as Web Bridge 3 takes) help build the path. */
 	if (mcert_file_certs(cf, &leafv, &nleaf, &err) != 0)
@@ -155,6 +173,7 @@ nomem:
 	cli_error("%s", err.msg[0] ? err.msg : _("out of memory"));
 out:
 	free(leafv);
+	free(crls);
 	free(in.untrusted);
 	free(in.anchors);
 	for (i = 0; i < in.nfiles; i++)
@@ -187,12 +206,13 @@ run(int argc, char **argv)
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "system", no_argument, NULL, OPT_SYSTEM },
 		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+		{ "crl", required_argument, NULL, OPT_CRL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mcert_verify_opts vo = { .role = MCERT_ROLE_ANY,
 	    .max_depth = -1 };
-	const char *bundle = NULL, *ca = NULL;
+	const char *bundle = NULL, *ca = NULL, *crl = NULL;
 	char *end;
 	int c, sys = 0, npos;
 
@@ -231,6 +251,9 @@ run(int argc, char **argv)
 		case OPT_SYSTEM:
 			sys = 1;
 			break;
+		case OPT_CRL:
+			crl = optarg;
+			break;
 		case OPT_MAX_DEPTH:
 			vo.max_depth = (int)strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || vo.max_depth < 0) {
@@ -251,7 +274,7 @@ run(int argc, char **argv)
 		bundle = argv[optind + 1];
 	if (npos == 3)
 		ca = argv[optind + 2];
-	return verify(argv[optind], bundle, ca, sys, &vo);
+	return verify(argv[optind], bundle, ca, sys, crl, &vo);
 }
 
 const struct cli_cmd cmd_verify = {
@@ -260,6 +283,6 @@ const struct cli_cmd cmd_verify = {
 	    "rules"),
 	.usage = N_("CERT [BUNDLE [CA]] [--bundle FILE] [--ca FILE] "
 	    "[--role server|client|any] [--name HOST|IP] "
-	    "[--at 2026-01-31T12:00:00Z] [--system]"),
+	    "[--at 2026-01-31T12:00:00Z] [--system] [--crl FILE]"),
 	.run = run,
 };

@@ -52,6 +52,7 @@ push(struct mcert_file *f, struct mcert_object *o, struct mcert_error *err)
 			X509_free(o->cert);
 			EVP_PKEY_free(o->key);
 			X509_REQ_free(o->csr);
+			X509_CRL_free(o->crl);
 			return mcert_error_set(err, MCERT_E_NOMEM,
 			    N_("%s: out of memory"), f->path);
 		}
@@ -66,6 +67,9 @@ push(struct mcert_file *f, struct mcert_object *o, struct mcert_error *err)
 		break;
 	case MCERT_KIND_CSR:
 		o->index = (int)++f->ncsr;
+		break;
+	case MCERT_KIND_CRL:
+		o->index = (int)++f->ncrl;
 		break;
 	}
 	f->obj[f->nobj++] = *o;
@@ -275,6 +279,21 @@ load_pem(struct mcert_file *f, const unsigned char *buf,
 			}
 			if ((ret = push(f, &o, err)) != MCERT_OK)
 				return ret;
+		} else if (strcmp(l, "X509 CRL") == 0) {
+			X509_CRL *c = d2i_X509_CRL(NULL, &p, (long)b->der_len);
+			struct mcert_object o = { .kind = MCERT_KIND_CRL,
+			    .crl = c, .encoding = "PEM" };
+
+			if (c == NULL || p != b->der + b->der_len) {
+				X509_CRL_free(c);
+				ret = mcert_error_set(err, MCERT_E_PARSE,
+				    N_("%s: line %zu: the CRL is damaged; get "
+				    "it again from the CA"), f->path, b->line);
+				mcert_error_add_openssl(err);
+				return ret;
+			}
+			if ((ret = push(f, &o, err)) != MCERT_OK)
+				return ret;
 		} else if (strcmp(l, "PRIVATE KEY") == 0 ||
 		    strcmp(l, "ENCRYPTED PRIVATE KEY") == 0 ||
 		    strcmp(l, "RSA PRIVATE KEY") == 0 ||
@@ -304,6 +323,7 @@ load_der(struct mcert_file *f, const unsigned char *buf, size_t len,
 	X509 *x;
 	PKCS7 *p7;
 	X509_REQ *r;
+	X509_CRL *crl;
 	EVP_PKEY *k;
 	size_t i;
 	int ret;
@@ -340,6 +360,16 @@ load_der(struct mcert_file *f, const unsigned char *buf, size_t len,
 		return push(f, &o, err);
 	}
 	X509_REQ_free(r);
+	ERR_clear_error();
+	p = buf;
+	if ((crl = d2i_X509_CRL(NULL, &p, (long)len)) != NULL &&
+	    p == buf + len) {
+		struct mcert_object o = { .kind = MCERT_KIND_CRL, .crl = crl,
+		    .encoding = "DER" };
+
+		return push(f, &o, err);
+	}
+	X509_CRL_free(crl);
 	ERR_clear_error();
 	for (i = 0; i < sizeof(structures) / sizeof(*structures); i++) {
 		k = decode_key(buf, len, "DER", structures[i], &ps);
@@ -407,7 +437,7 @@ mcert_file_load_mem(const unsigned char *buf, size_t len, const char *name,
 done:
 	if (ret == MCERT_OK && f->nobj == 0)
 		ret = mcert_error_set(err, MCERT_E_PARSE,
-		    N_("%s: holds no certificate, private key or CSR (only %zu "
+		    N_("%s: holds no certificate, private key, CSR or CRL (only %zu "
 		    "block(s) of other kinds)"), name, f->nskipped);
 	if (ret == MCERT_OK) {
 		*out = f;
@@ -449,6 +479,7 @@ mcert_file_free(struct mcert_file *f)
 		X509_free(f->obj[i].cert);
 		EVP_PKEY_free(f->obj[i].key);
 		X509_REQ_free(f->obj[i].csr);
+		X509_CRL_free(f->obj[i].crl);
 	}
 	free(f->obj);
 	free(f->path);
@@ -477,6 +508,25 @@ mcert_file_certs(const struct mcert_file *f, struct mcert_cert **v,
 		grown[*n].index = f->obj[i].index;
 		(*n)++;
 	}
+	return MCERT_OK;
+}
+
+int
+mcert_file_crls(const struct mcert_file *f, X509_CRL ***v, size_t *n,
+    struct mcert_error *err)
+{
+	X509_CRL **grown;
+	size_t i;
+
+	if (f->ncrl == 0)
+		return MCERT_OK;
+	if ((grown = realloc(*v, (*n + f->ncrl) * sizeof(**v))) == NULL)
+		return mcert_error_set(err, MCERT_E_NOMEM,
+		    N_("%s: out of memory"), f->path);
+	*v = grown;
+	for (i = 0; i < f->nobj; i++)
+		if (f->obj[i].kind == MCERT_KIND_CRL)
+			grown[(*n)++] = f->obj[i].crl;
 	return MCERT_OK;
 }
 

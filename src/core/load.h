@@ -16,6 +16,7 @@ enum mcert_kind {
 	MCERT_KIND_CERT,
 	MCERT_KIND_KEY,
 	MCERT_KIND_CSR,
+	MCERT_KIND_CRL,
 };
 
 enum mcert_format {
@@ -38,6 +39,7 @@ struct mcert_object {
 	X509 *cert;
 	EVP_PKEY *key;		/* NULL for a key left locked */
 	X509_REQ *csr;
+	X509_CRL *crl;
 	int encrypted;		/* the key is stored encrypted */
 	const char *encoding;	/* "PKCS#8", "PKCS#1", "SEC1", "PKCS#7", ... */
 };
@@ -48,7 +50,7 @@ struct mcert_file {
 	struct mcert_pem_layout layout;	/* zeroed unless format is PEM */
 	struct mcert_object *obj;
 	size_t nobj;
-	size_t ncert, nkey, ncsr;
+	size_t ncert, nkey, ncsr, ncrl;
 	size_t nskipped;	/* PEM blocks of other kinds (PUBLIC KEY, ...) */
 };
 
@@ -83,6 +85,10 @@ void mcert_file_free(struct mcert_file *f);
  * entries borrow from f. */
 int mcert_file_certs(const struct mcert_file *f, struct mcert_cert **v,
     size_t *n, struct mcert_error *err);
+
+/* Appends f's CRLs to *v (borrowed, grown with realloc). */
+int mcert_file_crls(const struct mcert_file *f, X509_CRL ***v, size_t *n,
+    struct mcert_error *err);
 
 /* The first object of kind in f, or NULL. */
 const struct mcert_object *mcert_file_first(const struct mcert_file *f,

@@ -11,6 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "psl.h"
 #include "verify-int.h"
 #include "x509.h"
 
@@ -80,10 +81,27 @@ check_key(struct builder *b, int i)
 	return -1;
 }
 
+/* SHA-1 and older digests are forgeable: browsers and the Meeting Server's
+ * peers refuse certificates signed with them. */
+static int
+check_sigalg(struct builder *b, int i)
+{
+	int md = NID_undef, pk;
+
+	if (!OBJ_find_sigid_algs(X509_get_signature_nid(b->nodes[i].cert.x509),
+	    &md, &pk) || (md != NID_sha1 && md != NID_md5 && md != NID_md4 &&
+	    md != NID_md2))
+		return 0;
+	verify_fail(b, 1, N_("%s is signed with %s, which is no longer "
+	    "secure; have it issued again with SHA-256"), verify_describe(b, i),
+	    OBJ_nid2sn(md));
+	return -1;
+}
+
 /* RFC 5280 §4.2.1.1: every certificate but a self-signed one names its
  * issuer's key; a self-signed anchor that has the extension names itself. */
 static int
-check_akid(struct builder *b, int i, int is_anchor)
+check_akid(struct builder *b, int i, int anchor)
 {
 	X509 *x = b->nodes[i].cert.x509;
 	AUTHORITY_KEYID *akid = X509_get_ext_d2i(x,
@@ -92,10 +110,9 @@ check_akid(struct builder *b, int i, int is_anchor)
 	int ok = 1;
 
 	ERR_clear_error();
-	if (is_anchor && verify_self_issued(x) && !mcert_is_self_signed(x)) {
-		ok = 1;	/* a self-issued anchor: trusted as it stands */
-	} else if (!mcert_is_self_signed(x)) {
-		ok = akid != NULL && akid->keyid != NULL;
+	if (!mcert_is_self_signed(x)) {
+		/* An anchor is trusted as configured, AKI or not. */
+		ok = anchor || (akid != NULL && akid->keyid != NULL);
 		if (!ok)
 			verify_fail(b, 1, N_("%s has no authority key identifier "
 			    "naming its issuer's key (RFC 5280 requires one); "
@@ -213,6 +230,33 @@ looks_like_ip(const char *s)
 	    strspn(s, "0123456789abcdefABCDEF:.") == n;
 }
 
+/* Host names in certificates are ASCII (IDNA A-labels, "xn--..."): a CN
+ * in raw UTF-8 beside DNS subjectAltNames names a host no peer will ask
+ * for. */
+static int
+cn_ascii(X509 *x, GENERAL_NAMES *gens)
+{
+	X509_NAME *name = X509_get_subject_name(x);
+	int i = -1, k, dns = 0;
+
+	for (k = 0; k < sk_GENERAL_NAME_num(gens); k++)
+		dns |= sk_GENERAL_NAME_value(gens, k)->type == GEN_DNS;
+	while (dns && (i = X509_NAME_get_index_by_NID(name, NID_commonName,
+	    i)) >= 0) {
+		const ASN1_STRING *cn = X509_NAME_ENTRY_get_data(
+		    X509_NAME_get_entry(name, i));
+		const unsigned char *p = ASN1_STRING_get0_data(cn);
+
+		if (ASN1_STRING_type(cn) == V_ASN1_BMPSTRING ||
+		    ASN1_STRING_type(cn) == V_ASN1_UNIVERSALSTRING)
+			return 0;
+		for (k = 0; k < ASN1_STRING_length(cn); k++)
+			if (p[k] >= 0x80)
+				return 0;
+	}
+	return 1;
+}
+
 static int
 ip_cn_ok(X509 *x, GENERAL_NAMES *gens)
 {
@@ -323,7 +367,21 @@ check_leaf_profile(struct builder *b, int is_anchor)
 			    "(letters, digits, hyphens, dots); make a new CSR"),
 			    verify_describe(b, i), buf);
 			bad = 1;
+		} else if (strncmp(buf, "*.", 2) == 0 &&
+		    mcert_psl_is_suffix(buf + 2) == 1) {
+			verify_fail(b, 1, N_("%s has the wildcard \"%s\", which "
+			    "covers a whole public suffix; no CA may issue it, "
+			    "name the hosts instead"), verify_describe(b, i),
+			    buf);
+			bad = 1;
 		}
+	}
+	if (!bad && gens != NULL && !cn_ascii(x, gens)) {
+		verify_fail(b, 1, N_("%s has a subject CN with non-ASCII "
+		    "characters; internationalized host names go into "
+		    "certificates as punycode (xn--...): make a new CSR"),
+		    verify_describe(b, i));
+		bad = 1;
 	}
 	if (!bad && gens != NULL && !ip_cn_ok(x, gens)) {
 		verify_fail(b, 1, N_("%s has a subject CN written as an IP "
@@ -344,9 +402,14 @@ verify_check_profile(struct builder *b)
 	for (k = 0; k < len; k++) {
 		int i = b->path[k];
 
-		/* A trust anchor is trusted as given: old roots have serial 0. */
-		if ((k + 1 < len && check_serial(b, i) != 0) ||
-		    check_key(b, i) != 0 || check_akid(b, i, k + 1 == len) != 0)
+		/* A trust anchor above the leaf is trusted as given: old
+		 * roots have serial 0 and no AKI; its self-signature is not
+		 * relied on. */
+		int anchor = k > 0 && k + 1 == len;
+
+		if ((!anchor && (check_serial(b, i) != 0 ||
+		    check_sigalg(b, i) != 0)) || check_akid(b, i, anchor) != 0 ||
+		    check_key(b, i) != 0)
 			return -1;
 		if (k > 0 && check_ca_profile(b, i) != 0)
 			return -1;

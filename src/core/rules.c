@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -157,6 +158,53 @@ check_pathlen(struct builder *b, size_t len)
 	return 0;
 }
 
+/* A wildcard SAN "*.example.com" stands for every name one label below
+ * example.com, so an excluded subtree such as "bar.example.com" forbids it
+ * (RFC 5280 does not say so; CVE-2025-61727 shows why it must). */
+static int
+wildcard_excluded(X509 *leaf, NAME_CONSTRAINTS *nc)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL,
+	    NULL);
+	int i, k, hit = 0;
+
+	for (i = 0; i < sk_GENERAL_NAME_num(gens) && !hit; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		const char *w;
+		size_t wl;
+
+		if (g->type != GEN_DNS || ASN1_STRING_length(g->d.dNSName) < 3)
+			continue;
+		w = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
+		wl = (size_t)ASN1_STRING_length(g->d.dNSName);
+		if (w[0] != '*' || w[1] != '.')
+			continue;
+		w += 1;		/* ".example.com" */
+		wl -= 1;
+		for (k = 0; k < sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) &&
+		    !hit; k++) {
+			const GENERAL_NAME *base = sk_GENERAL_SUBTREE_value(
+			    nc->excludedSubtrees, k)->base;
+			const char *e;
+			size_t el;
+
+			if (base->type != GEN_DNS)
+				continue;
+			e = (const char *)ASN1_STRING_get0_data(base->d.dNSName);
+			el = (size_t)ASN1_STRING_length(base->d.dNSName);
+			if (el > 0 && e[0] == '.') {
+				e++;
+				el--;
+			}
+			/* e is "label" + w, with one label only. */
+			hit = el > wl && strncasecmp(e + el - wl, w, wl) == 0 &&
+			    memchr(e, '.', el - wl) == NULL;
+		}
+	}
+	GENERAL_NAMES_free(gens);
+	return hit;
+}
+
 static int
 check_name_constraints(struct builder *b, size_t len)
 {
@@ -180,6 +228,8 @@ check_name_constraints(struct builder *b, size_t len)
 			r = NAME_CONSTRAINTS_check(x, nc);
 			if (r == X509_V_OK && m == 0)
 				r = NAME_CONSTRAINTS_check_CN(x, nc);
+			if (r == X509_V_OK && m == 0 && wildcard_excluded(x, nc))
+				r = X509_V_ERR_EXCLUDED_VIOLATION;
 			if (r != X509_V_OK) {
 				verify_fail(b, 1, N_("%s carries a name that %s's name "
 				    "constraints do not allow (%s); this CA may "
@@ -330,6 +380,60 @@ check_ca_usage(struct builder *b, size_t len)
 	return 0;
 }
 
+/* RFC 5280 §5, §6.3: a CRL signed by the certificate's issuer that lists
+ * its serial revokes it; a CRL without a non-critical CRLNumber, or from an
+ * issuer whose KeyUsage lacks cRLSign, cannot be relied on. */
+static int
+check_revocation(struct builder *b, size_t len)
+{
+	size_t k, c;
+
+	for (k = 0; k + 1 < len; k++) {
+		X509 *x = b->nodes[b->path[k]].cert.x509;
+		X509 *issuer = b->nodes[b->path[k + 1]].cert.x509;
+		EVP_PKEY *pk = X509_get0_pubkey(issuer);
+
+		for (c = 0; c < b->opts->ncrls; c++) {
+			X509_CRL *crl = b->opts->crls[c];
+			X509_REVOKED *rev;
+			int i;
+
+			if (X509_NAME_cmp(X509_CRL_get_issuer(crl),
+			    X509_get_subject_name(issuer)) != 0 || pk == NULL ||
+			    X509_CRL_verify(crl, pk) != 1) {
+				ERR_clear_error();
+				continue;
+			}
+			if ((X509_get_extension_flags(issuer) & EXFLAG_KUSAGE) &&
+			    !(X509_get_key_usage(issuer) & KU_CRL_SIGN)) {
+				verify_fail(b, 1, N_("the CRL for %s is signed by "
+				    "%s, whose KeyUsage lacks cRLSign; the CRL "
+				    "cannot be trusted, ask the CA"),
+				    verify_describe(b, b->path[k]),
+				    verify_describe(b, b->path[k + 1]));
+				return -1;
+			}
+			i = X509_CRL_get_ext_by_NID(crl, NID_crl_number, -1);
+			if (i < 0 || X509_EXTENSION_get_critical(
+			    X509_CRL_get_ext(crl, i))) {
+				verify_fail(b, 1, N_("the CRL for %s has a missing "
+				    "or critical CRL number; the CRL is defective, "
+				    "ask the CA"), verify_describe(b, b->path[k]));
+				return -1;
+			}
+			if (X509_CRL_get0_by_serial(crl, &rev, (ASN1_INTEGER *)
+			    X509_get0_serialNumber(x)) == 1) {
+				verify_fail(b, 1, N_("%s is revoked by its CA's "
+				    "CRL; replace it with a new certificate"),
+				    verify_describe(b, b->path[k]));
+				return -1;
+			}
+		}
+	}
+	ERR_clear_error();
+	return 0;
+}
+
 int
 verify_check_path(struct builder *b)
 {
@@ -356,7 +460,8 @@ verify_check_path(struct builder *b)
 	}
 	if (verify_check_profile(b) != 0 || check_pathlen(b, len) != 0 ||
 	    check_name_constraints(b, len) != 0 || check_role(b) != 0 ||
-	    check_ca_usage(b, len) != 0 || check_name(b, &by_cn) != 0)
+	    check_ca_usage(b, len) != 0 || check_revocation(b, len) != 0 ||
+	    check_name(b, &by_cn) != 0)
 		return -1;
 	if (by_cn)
 		mcert_findings_add(&b->res->findings, MCERT_LEVEL_WARNING,

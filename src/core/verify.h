@@ -20,6 +20,8 @@ struct mcert_verify_opts {
 	int has_time;		/* check validity at `at`, else now */
 	time_t at;
 	int max_depth;		/* most intermediates allowed; < 0: no limit */
+	X509_CRL *const *crls;	/* revocation lists to honour; borrowed */
+	size_t ncrls;
 };
 
 enum mcert_level {

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,10 +122,15 @@ mcert_fingerprint(X509 *x, char *out, size_t outsz)
 int
 mcert_is_self_signed(X509 *x)
 {
-	int r = X509_self_signed(x, 1);
+	EVP_PKEY *pk = X509_get0_pubkey(x);
+	int r;
 
+	/* Names and own signature only: OpenSSL's X509_self_signed also
+	 * wants a matching AKI, which hides a root with a broken AKI. */
+	r = pk != NULL && X509_NAME_cmp(X509_get_subject_name(x),
+	    X509_get_issuer_name(x)) == 0 && X509_verify(x, pk) == 1;
 	ERR_clear_error();
-	return r == 1;
+	return r;
 }
 
 int
@@ -152,9 +158,18 @@ mcert_key_info(const EVP_PKEY *k, struct mcert_key_info *info)
 		name = "unknown";
 	snprintf(info->type, sizeof(info->type), "%s", name);
 	info->bits = EVP_PKEY_get_bits(k);
-	if (EVP_PKEY_is_a(k, "EC") && !EVP_PKEY_get_utf8_string_param(k,
-	    OSSL_PKEY_PARAM_GROUP_NAME, info->curve, sizeof(info->curve), &len))
-		snprintf(info->curve, sizeof(info->curve), "explicit");
+	if (EVP_PKEY_is_a(k, "EC")) {
+		char enc[32] = "";
+
+		/* Explicit curve parameters may still resolve to a name. */
+		EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_EC_ENCODING,
+		    enc, sizeof(enc), &len);
+		if (strcmp(enc, OSSL_PKEY_EC_ENCODING_EXPLICIT) == 0 ||
+		    !EVP_PKEY_get_utf8_string_param(k,
+		    OSSL_PKEY_PARAM_GROUP_NAME, info->curve,
+		    sizeof(info->curve), &len))
+			snprintf(info->curve, sizeof(info->curve), "explicit");
+	}
 	ERR_clear_error();
 	return 0;
 }
@@ -174,19 +189,12 @@ ip_text(const ASN1_OCTET_STRING *ip)
 {
 	const unsigned char *p = ASN1_STRING_get0_data(ip);
 	int n = ASN1_STRING_length(ip);
-	char buf[64];
+	char buf[INET6_ADDRSTRLEN + 32];
 
-	if (n == 4) {
-		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
-	} else if (n == 16) {
-		int i, o = 0;
-
-		for (i = 0; i < 16; i += 2)
-			o += snprintf(buf + o, sizeof(buf) - (size_t)o,
-			    i ? ":%x" : "%x", (unsigned)(p[i] << 8 | p[i + 1]));
-	} else {
+	/* inet_ntop writes IPv6 in RFC 5952 form, as certificates should. */
+	if ((n != 4 || inet_ntop(AF_INET, p, buf, sizeof(buf)) == NULL) &&
+	    (n != 16 || inet_ntop(AF_INET6, p, buf, sizeof(buf)) == NULL))
 		snprintf(buf, sizeof(buf), "(%d-byte address)", n);
-	}
 	return strdup(buf);
 }
 

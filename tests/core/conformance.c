@@ -159,6 +159,8 @@ run_case(json_t *tc, char *why, size_t whysz)
 	struct mcert_file **files = NULL;
 	struct mcert_cert *anchors = NULL, *untrusted = NULL, *leaf = NULL;
 	size_t nfiles = 0, nanchors = 0, nuntrusted = 0, nleaf = 0, i;
+	X509_CRL **crls = NULL;
+	size_t ncrls = 0;
 	struct mcert_verify_opts vo = { .max_depth = -1 };
 	struct mcert_verify_result res;
 	struct mcert_error err = { 0 };
@@ -186,10 +188,17 @@ run_case(json_t *tc, char *why, size_t whysz)
 	    load_pems(json_object_get(tc, "untrusted_intermediates"),
 	    "untrusted", &files, &nfiles, &untrusted, &nuntrusted) != 0 ||
 	    load_pems(peer, "peer", &files, &nfiles, &leaf, &nleaf) != 0 ||
+	    load_pems(json_object_get(tc, "crls"), "crl", &files, &nfiles,
+	    &leaf, &nleaf) != 0 ||
 	    nleaf == 0) {
 		snprintf(why, whysz, "load failed");
 		goto out;
 	}
+	for (i = 0; i < nfiles; i++)
+		if (mcert_file_crls(files[i], &crls, &ncrls, &err) != 0)
+			goto out;
+	vo.crls = crls;
+	vo.ncrls = ncrls;
 	if (mcert_verify(&leaf[0], untrusted, nuntrusted, anchors, nanchors,
 	    &vo, &res, &err) != 0) {
 		snprintf(why, whysz, "error: %.900s", err.msg);
@@ -208,6 +217,7 @@ out:
 	free(anchors);
 	free(untrusted);
 	free(leaf);
+	free(crls);
 	return verdict;
 }
 

@@ -458,7 +458,10 @@ mcert_cert_info(X509 *x, time_t now, struct mcert_cert_info *info,
 	    (info->aki = hex_colon_dup(id)) == NULL)
 		goto fail;
 	mcert_fingerprint(x, info->sha256, sizeof(info->sha256));
-	info->self_signed = mcert_is_self_signed(x);
+	/* Names and key identifiers, as OpenSSL flags it: verifying every
+	 * root's own signature would double the cost of inspecting a
+	 * trust store, and the verifier checks signatures where it matters. */
+	info->self_signed = (X509_get_extension_flags(x) & EXFLAG_SS) != 0;
 	info->version = (int)X509_get_version(x) + 1;
 	ERR_clear_error();
 	return MCERT_OK;

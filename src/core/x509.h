@@ -83,7 +83,7 @@ struct mcert_cert_info {
 	unsigned int ns;
 	char *ski, *aki;	/* hex with colons; NULL when absent */
 	char sha256[96];	/* hex with colons */
-	int self_signed;	/* subject == issuer and own key verifies it */
+	int self_signed;	/* subject == issuer, key identifiers agree */
 	int version;		/* 1, 2 or 3 */
 };
 

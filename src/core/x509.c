@@ -27,7 +27,8 @@ mcert_name_oneline(const X509_NAME *name)
 	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
 		len = BIO_get_mem_data(bio, &data);
 		if ((out = malloc((size_t)len + 1)) != NULL) {
-			memcpy(out, data, (size_t)len);
+			if (len > 0)
+				memcpy(out, data, (size_t)len);
 			out[len] = '\0';
 		}
 	}

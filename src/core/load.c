@@ -390,10 +390,13 @@ load_der(struct mcert_file *f, const unsigned char *buf, size_t len,
 	    "PEM nor DER); is this the right file?"), f->path);
 }
 
+/* DER starts with a SEQUENCE (0x30); so may a text file ("0..."), which is
+ * told apart by holding a PEM armour line. */
 static int
 looks_binary(const unsigned char *buf, size_t len)
 {
-	return len > 0 && buf[0] == 0x30;
+	return len > 0 && buf[0] == 0x30 &&
+	    memmem(buf, len, "-----BEGIN ", 11) == NULL;
 }
 
 int

@@ -208,9 +208,12 @@ ia5_text(const ASN1_STRING *s)
 	if (out != NULL) {
 		memcpy(out, ASN1_STRING_get0_data(s), (size_t)n);
 		out[n] = '\0';
-		/* A NUL inside a name would hide the rest from the reader. */
+		/* IA5 is ASCII: a NUL would hide the rest from the reader, a
+		 * control character could drive the terminal, and other bytes
+		 * are not UTF-8 for JSON.  Show each as '?'. */
 		for (int i = 0; i < n; i++)
-			if (out[i] == '\0')
+			if ((unsigned char)out[i] < 0x20 ||
+			    (unsigned char)out[i] >= 0x7f)
 				out[i] = '?';
 	}
 	return out;
@@ -272,14 +275,15 @@ static char *
 serial_text(const ASN1_INTEGER *serial)
 {
 	BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
-	unsigned char buf[64];
-	int n;
+	unsigned char *buf = NULL;
 	char *out = NULL;
+	int n;
 
 	if (bn == NULL)
 		return NULL;
 	n = BN_num_bytes(bn);
-	if (n <= (int)sizeof(buf) && (out = malloc((size_t)n * 3 + 3)) != NULL) {
+	if ((buf = malloc((size_t)n + 1)) != NULL &&
+	    (out = malloc((size_t)n * 3 + 3)) != NULL) {
 		BN_bn2bin(bn, buf);
 		if (n == 0) {
 			strcpy(out, "00");
@@ -290,6 +294,7 @@ serial_text(const ASN1_INTEGER *serial)
 			hex_colon(buf, (size_t)n, out + o, (size_t)n * 3 + 1);
 		}
 	}
+	free(buf);
 	BN_free(bn);
 	return out;
 }

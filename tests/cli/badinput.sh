@@ -50,7 +50,7 @@ keep() {
 }
 
 # bad FILE: FILE refused by inspect, match (as key and as certificate) and
-# verify (as certificate, bundle and CA).
+# verify (as certificate, bundle, CA and CRL).
 bad() {
 	f=$1
 	run "$MEETCERT" inspect "$f"
@@ -69,6 +69,8 @@ bad() {
 	ok "verify $good inter.pem $f (as the CA)" rejected 2 "$f" || keep "$f"
 	run "$MEETCERT" verify $good --ca "$f" --role server
 	ok "verify $good --ca $f" rejected 2 "$f" || keep "$f"
+	run "$MEETCERT" verify $good chain.pem --crl "$f"
+	ok "verify $good chain.pem --crl $f" rejected 2 "$f" || keep "$f"
 }
 
 for f in empty.pem random.bin random.der random.txt truncated.pem \
@@ -113,6 +115,8 @@ run "$MEETCERT" verify $good ec.key
 ok "verify with a key as the bundle" rejected 2 ec.key
 run "$MEETCERT" match $good ec.key
 ok "match with certificate and key swapped" rejected 2 $good
+run "$MEETCERT" verify $good chain.pem --crl chain.pem
+ok "verify --crl with certificates, no CRL" rejected 2 chain.pem
 run "$MEETCERT" match ec.key ec.key
 ok "match with a key as the certificate" rejected 2 ec.key
 run "$MEETCERT" inspect $good empty.pem

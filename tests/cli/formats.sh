@@ -26,29 +26,7 @@ csr rsa.key cms.example.com req.csr \
     -addext "subjectAltName = DNS:cms.example.com, DNS:join.example.com"
 ossl req -in req.csr -outform DER -out req.der
 
-# Dates openssl x509 -req cannot set: a minimal `openssl ca`.
-mkdir ca
-: >ca/index.txt
-echo 1000 >ca/serial
-cat >ca.cnf <<'EOF'
-[ca]
-default_ca = mini
-[mini]
-database = ca/index.txt
-new_certs_dir = ca
-serial = ca/serial
-default_md = sha256
-policy = any
-unique_subject = no
-email_in_dn = no
-[any]
-commonName = supplied
-EOF
-ca_sign() {	# ca_sign CSR START END OUT
-	ossl ca -batch -config ca.cnf -cert inter.pem -keyfile inter.key \
-	    -in "$1" -startdate "$2" -enddate "$3" -extfile ext.cnf \
-	    -extensions server -notext -out "$4"
-}
+ca_init
 csr ed.key cms.example.com ed.csr
 ca_sign ed.csr 20200101000000Z 20210101000000Z expired.pem
 ca_sign ed.csr 20990101000000Z 21000101000000Z future.pem
@@ -111,7 +89,7 @@ inspect_is root.pem "self-signed +yes" "basic constraints +CA:TRUE$" \
 inspect_is inter.pem "basic constraints +CA:TRUE, pathlen:0"
 inspect_is nscert.pem "netscape cert type +sslClient sslServer" \
     "public key +Ed25519" \
-    "DNS:cms.example.com, IP:2001:db8:0:0:0:0:0:1, email:pki@example.com, URI:https://cms.example.com/"
+    "DNS:cms.example.com, IP:2001:db8(::|:0:0:0:0:0:)1, email:pki@example.com, URI:https://cms.example.com/"
 inspect_is expired.pem "not after +2021-01-01T00:00:00Z \(expired [0-9]+ days ago\) \[EXPIRED\]"
 inspect_is soon.pem "\((9|10) days left\) \[EXPIRES SOON\]"
 inspect_is future.pem "not before +2099-01-01T00:00:00Z" "\[NOT YET VALID\]"

@@ -289,3 +289,39 @@ pki() {
 	newkey ec ec.key
 	issue ec.key cms.example.com inter.pem inter.key server server-ec.pem
 }
+
+# A minimal `openssl ca` over inter.pem, for what `openssl x509 -req` cannot
+# do: set both dates, revoke, write CRLs.  Call pki first.
+ca_init() {
+	mkdir ca
+	: >ca/index.txt
+	echo 1000 >ca/serial
+	echo 1000 >ca/crlnumber
+	cat >ca.cnf <<'EOF'
+[ca]
+default_ca = mini
+[mini]
+database = ca/index.txt
+new_certs_dir = ca
+serial = ca/serial
+crlnumber = ca/crlnumber
+default_md = sha256
+default_crl_days = 30
+policy = any
+unique_subject = no
+email_in_dn = no
+[any]
+commonName = supplied
+EOF
+}
+
+ca() {
+	ossl ca -batch -config ca.cnf -cert inter.pem -keyfile inter.key "$@"
+}
+
+# ca_sign CSR START END OUT: a server certificate valid from START to END
+# (YYYYMMDDHHMMSSZ).
+ca_sign() {
+	ca -in "$1" -startdate "$2" -enddate "$3" -extfile ext.cnf \
+	    -extensions server -notext -out "$4"
+}

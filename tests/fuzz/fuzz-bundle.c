@@ -1,8 +1,9 @@
 /* libFuzzer target: chain building.  The input's first half is the
  * certificate file, its second half the bundle; the first certificate is
  * the leaf, all others untrusted, the self-signed ones also anchors, as
- * `meetcert verify CERT BUNDLE` does without a CA file.  The first byte
- * picks the role, the name to check and a depth limit. */
+ * `meetcert verify CERT BUNDLE` does without a CA file, and any CRLs in
+ * either half are honoured (--crl).  The first byte picks the role, the
+ * name to check and a depth limit. */
 #include "config.h"
 
 #include <stdint.h>
@@ -60,7 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mcert_error err = { 0 };
 	struct mcert_file *cf, *bf;
 	struct mcert_cert *all = NULL, *anchors = NULL;
-	size_t nall = 0, nanchors = 0, i, half = size / 2;
+	X509_CRL **crls = NULL;
+	size_t nall = 0, nanchors = 0, ncrls = 0, i, half = size / 2;
 	unsigned int pick = size > 0 ? data[0] : 0;
 
 	vo.role = (enum mcert_role)(pick % 3);
@@ -69,9 +71,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	cf = load(data, half, "cert.pem");
 	bf = load(data + half, size - half, "bundle.pem");
-	if ((cf != NULL && mcert_file_certs(cf, &all, &nall, &err) != 0) ||
-	    (bf != NULL && mcert_file_certs(bf, &all, &nall, &err) != 0))
+	if ((cf != NULL && (mcert_file_certs(cf, &all, &nall, &err) != 0 ||
+	    mcert_file_crls(cf, &crls, &ncrls, &err) != 0)) ||
+	    (bf != NULL && (mcert_file_certs(bf, &all, &nall, &err) != 0 ||
+	    mcert_file_crls(bf, &crls, &ncrls, &err) != 0)))
 		goto out;
+	vo.crls = crls;
+	vo.ncrls = ncrls;
 	if (nall == 0)
 		goto out;
 	if ((anchors = calloc(nall, sizeof(*anchors))) == NULL)
@@ -92,6 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 out:
 	free(all);
 	free(anchors);
+	free(crls);
 	mcert_file_free(cf);
 	mcert_file_free(bf);
 	return 0;

@@ -68,6 +68,10 @@ inspect(const struct mcert_file *f)
 		case MCERT_KIND_KEY:
 			mcert_key_info(o->key, &ki);
 			break;
+		case MCERT_KIND_CRL:
+			if (o->crl == NULL)
+				abort();
+			break;
 		}
 	}
 	/* What `meetcert match` does with the first key. */
@@ -103,7 +107,7 @@ load(const uint8_t *data, size_t size, unsigned int flags,
 		return;
 	}
 	if (f == NULL || f->nobj == 0 ||
-	    f->nobj != f->ncert + f->nkey + f->ncsr)
+	    f->nobj != f->ncert + f->nkey + f->ncsr + f->ncrl)
 		abort();
 	inspect(f);
 	mcert_file_free(f);

@@ -3,8 +3,7 @@
 #   tests/fuzz/fuzz-load -max_total_time=60 CORPUS tests/fuzz/seeds
 # after `make tests/fuzz/seeds`, which writes the seed corpus with openssl.
 
-EXTRA_DIST += tests/fuzz/mkseeds.sh tests/fuzz/fuzz-load.c \
-	tests/fuzz/fuzz-pem.c tests/fuzz/fuzz-bundle.c
+EXTRA_DIST += tests/fuzz/mkseeds.sh
 
 if FUZZING
 # The core again, with libFuzzer's coverage instrumentation: without it the

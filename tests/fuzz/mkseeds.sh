@@ -36,7 +36,7 @@ basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
-nameConstraints = permitted;DNS:example.com, permitted;IP:192.0.2.0/255.255.255.0
+nameConstraints = critical, permitted;DNS:example.com, permitted;IP:192.0.2.0/255.255.255.0
 [server]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -54,7 +54,7 @@ extendedKeyUsage = clientAuth
 subjectAltName = DNS:postgres
 EOF
 
-# Small keys keep the seeds short; the fuzzer mutates structure, not size.
+# The smallest keys the verifier accepts keep the seeds short.
 ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out root.key
 ossl req -x509 -new -key root.key -subj "/CN=Fuzz Root/O=meetcert" \
     -config ext.cnf -extensions root -days 36500 -out root.pem
@@ -63,14 +63,16 @@ ossl req -new -key inter.key -subj "/CN=Fuzz Issuing CA" -config ext.cnf \
     -out inter.csr
 ossl x509 -req -in inter.csr -CA root.pem -CAkey root.key -set_serial 2 \
     -days 36500 -extfile ext.cnf -extensions inter -out inter.pem
-ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out rsa.key
+ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa.key
 ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out ec.key
 ossl genpkey -algorithm ED25519 -out ed.key
+serial=10
 for k in rsa ec ed; do
+	serial=$((serial + 1))
 	ossl req -new -key $k.key -subj "/CN=cms.example.com/O=Example/C=GB" \
 	    -config ext.cnf -out $k.csr \
 	    -addext "subjectAltName = DNS:cms.example.com, IP:192.0.2.10"
-	ossl x509 -req -in $k.csr -CA inter.pem -CAkey inter.key -set_serial 3 \
+	ossl x509 -req -in $k.csr -CA inter.pem -CAkey inter.key -set_serial $serial \
 	    -days 36500 -extfile ext.cnf -extensions server -out leaf-$k.pem
 done
 ossl x509 -req -in ec.csr -CA inter.pem -CAkey inter.key -set_serial 4 \
@@ -114,6 +116,29 @@ ossl pkey -in ec.key -pubout -out "$out/public-key.pem"
 cp rsa.csr ec.csr ed.csr "$out/"
 ossl req -in ec.csr -outform DER -out "$out/ec.csr.der"
 
+# CRLs from the issuing CA: one empty, one revoking leaf-rsa.pem.
+mkdir ca
+: >ca/index.txt
+echo 1000 >ca/crlnumber
+cat >ca.cnf <<'EOF'
+[ca]
+default_ca = mini
+[mini]
+database = ca/index.txt
+crlnumber = ca/crlnumber
+default_md = sha256
+default_crl_days = 36500
+EOF
+ossl ca -config ca.cnf -cert inter.pem -keyfile inter.key -gencrl \
+    -out "$out/empty.crl"
+ossl ca -config ca.cnf -cert inter.pem -keyfile inter.key \
+    -revoke leaf-rsa.pem -crl_reason keyCompromise
+ossl ca -config ca.cnf -cert inter.pem -keyfile inter.key -gencrl \
+    -out revoked.crl
+cp revoked.crl "$out/"
+ossl crl -in revoked.crl -outform DER -out "$out/revoked.crl.der"
+cat chain.pem revoked.crl >chain-crl.pem
+
 # What the engineers paste: key and chain together, PKCS#12 text output.
 cat ec.key leaf-ec.pem chain.pem >"$out/key-and-chain.pem"
 ossl pkcs12 -export -in leaf-rsa.pem -inkey rsa.key -certfile chain.pem \
@@ -137,3 +162,5 @@ halves leaf-rsa.pem "$out/reversed.pem" "$out/halves-reversed.pem"
 halves leaf-ed.pem inter.pem "$out/halves-no-root.pem"
 halves client.pem "$out/crlf.pem" "$out/halves-crlf.pem"
 halves "$out/fullchain.pem" root.pem "$out/halves-fullchain.pem"
+halves leaf-rsa.pem chain-crl.pem "$out/halves-revoked.pem"
+halves leaf-ec.pem chain-crl.pem "$out/halves-crl.pem"

@@ -121,6 +121,44 @@ add_ext(X509 *x, X509V3_CTX *ctx, const char *line)
 	free(copy);
 }
 
+/* The key identifier RFC 5280 §4.2.1.2 (1) derives from a public key:
+ * SHA-1 of the subjectPublicKey bits, as "subjectKeyIdentifier=hash". */
+static ASN1_OCTET_STRING *
+key_id(EVP_PKEY *k)
+{
+	X509_PUBKEY *pub = NULL;
+	ASN1_OCTET_STRING *id;
+	const unsigned char *bits;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	int nbits;
+
+	if (!X509_PUBKEY_set(&pub, k) ||
+	    !X509_PUBKEY_get0_param(NULL, &bits, &nbits, NULL, pub) ||
+	    !EVP_Digest(bits, (size_t)nbits, md, &mdlen, EVP_sha1(), NULL) ||
+	    (id = ASN1_OCTET_STRING_new()) == NULL ||
+	    !ASN1_OCTET_STRING_set(id, md, (int)mdlen))
+		fx_fail("key identifier");
+	X509_PUBKEY_free(pub);
+	return id;
+}
+
+/* An authorityKeyIdentifier naming signer's key, whether or not the
+ * issuer's certificate has a subjectKeyIdentifier (a v1 CA has none). */
+static void
+add_akid(X509 *x, EVP_PKEY *signer)
+{
+	AUTHORITY_KEYID *akid;
+
+	if ((akid = AUTHORITY_KEYID_new()) == NULL)
+		fx_fail("AUTHORITY_KEYID_new");
+	akid->keyid = key_id(signer);
+	if (!X509_add1_ext_i2d(x, NID_authority_key_identifier, akid, 0,
+	    X509V3_ADD_DEFAULT))
+		fx_fail("authorityKeyIdentifier");
+	AUTHORITY_KEYID_free(akid);
+}
+
 static const EVP_MD *
 sign_md(EVP_PKEY *k)
 {
@@ -156,6 +194,9 @@ fx_cert(const struct fx_cert_spec *s)
 	long nbd = s->nb_days, nad = s->na_days;
 	size_t i;
 
+	if (s->issuer != NULL && s->issuer_key == NULL)
+		tap_bail("fixture: %s: an issuer needs its issuer_key",
+		    s->subject);
 	if (nbd == 0 && nad == 0) {
 		nbd = -1;
 		nad = 365;
@@ -188,9 +229,8 @@ fx_cert(const struct fx_cert_spec *s)
 	    0);
 	if (!s->v1 && !s->no_kid) {
 		add_ext(x, &ctx, "subjectKeyIdentifier=hash");
-		if (s->issuer != NULL &&
-		    X509_get0_subject_key_id(s->issuer) != NULL)
-			add_ext(x, &ctx, "authorityKeyIdentifier=keyid:always");
+		if (signer != s->key)
+			add_akid(x, signer);
 	}
 	for (i = 0; !s->v1 && i < sizeof(s->ext) / sizeof(*s->ext) &&
 	    s->ext[i] != NULL; i++)
@@ -238,6 +278,53 @@ fx_csr(EVP_PKEY *key, const char *subject, const char *const *ext)
 	if (X509_REQ_sign(r, key, sign_md(key)) <= 0)
 		fx_fail("X509_REQ_sign");
 	return r;
+}
+
+X509_CRL *
+fx_crl(const struct fx_crl_spec *s)
+{
+	X509_CRL *crl;
+	ASN1_TIME *t;
+	ASN1_INTEGER *num;
+	BIGNUM *bn = NULL;
+	size_t i;
+
+	if ((crl = X509_CRL_new()) == NULL ||
+	    !X509_CRL_set_version(crl, X509_CRL_VERSION_2) ||
+	    !X509_CRL_set_issuer_name(crl, X509_get_subject_name(s->issuer)))
+		fx_fail("X509_CRL_new");
+	if ((t = ASN1_TIME_set(NULL, fx_now() - FX_DAY)) == NULL ||
+	    !X509_CRL_set1_lastUpdate(crl, t) ||
+	    ASN1_TIME_set(t, fx_now() + 7 * FX_DAY) == NULL ||
+	    !X509_CRL_set1_nextUpdate(crl, t))
+		fx_fail("CRL dates");
+	for (i = 0; i < sizeof(s->revoked) / sizeof(*s->revoked) &&
+	    s->revoked[i] != NULL; i++) {
+		X509_REVOKED *rev = X509_REVOKED_new();
+		ASN1_INTEGER *serial;
+
+		if (rev == NULL || !BN_hex2bn(&bn, s->revoked[i]) ||
+		    (serial = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
+		    !X509_REVOKED_set_serialNumber(rev, serial) ||
+		    !X509_REVOKED_set_revocationDate(rev, t) ||
+		    !X509_CRL_add0_revoked(crl, rev))
+			fx_fail("CRL entry");
+		ASN1_INTEGER_free(serial);
+	}
+	if (!s->no_number) {
+		if ((num = ASN1_INTEGER_new()) == NULL ||
+		    !ASN1_INTEGER_set(num, 1) ||
+		    !X509_CRL_add1_ext_i2d(crl, NID_crl_number, num,
+		    s->number_critical, X509V3_ADD_DEFAULT))
+			fx_fail("CRL number");
+		ASN1_INTEGER_free(num);
+	}
+	ASN1_TIME_free(t);
+	BN_free(bn);
+	if (!X509_CRL_sort(crl) ||
+	    X509_CRL_sign(crl, s->key, sign_md(s->key)) <= 0)
+		fx_fail("X509_CRL_sign");
+	return crl;
 }
 
 void
@@ -334,6 +421,26 @@ fx_cert_text(X509 *x, struct fx_buf *out)
 
 	if (!X509_print(bio, x))
 		fx_fail("X509_print");
+	take_bio(bio, out);
+}
+
+void
+fx_crl_pem(X509_CRL *crl, struct fx_buf *out)
+{
+	BIO *bio = mem_bio();
+
+	if (!PEM_write_bio_X509_CRL(bio, crl))
+		fx_fail("PEM_write_bio_X509_CRL");
+	take_bio(bio, out);
+}
+
+void
+fx_crl_der(X509_CRL *crl, struct fx_buf *out)
+{
+	BIO *bio = mem_bio();
+
+	if (!i2d_X509_CRL_bio(bio, crl))
+		fx_fail("i2d_X509_CRL_bio");
 	take_bio(bio, out);
 }
 

@@ -48,13 +48,26 @@ struct fx_cert_spec {
 	const char *ext[12];
 };
 
-/* A signed certificate; caller frees.  Bails out on failure. */
+/* A signed certificate; caller frees.  Unless v1 or no_kid it has a
+ * subjectKeyIdentifier and, when not self-signed, an authorityKeyIdentifier
+ * naming the signing key.  Bails out on failure. */
 X509	*fx_cert(const struct fx_cert_spec *spec);
 
 /* A CSR signed by key; ext as in fx_cert_spec (NULL-terminated, may be
  * NULL).  Caller frees.  Bails out on failure. */
 X509_REQ *fx_csr(EVP_PKEY *key, const char *subject,
 	    const char *const *ext);
+
+struct fx_crl_spec {
+	X509 *issuer;		/* whose CRL it is */
+	EVP_PKEY *key;		/* signs it */
+	const char *revoked[8];	/* hex serials; NULL ends */
+	int no_number;		/* without a CRL number */
+	int number_critical;	/* with the CRL number marked critical */
+};
+
+/* A v2 CRL, valid from a day ago for a week; caller frees. */
+X509_CRL *fx_crl(const struct fx_crl_spec *spec);
 
 /* An X509_NAME from "/C=GB/O=Example/CN=x"; caller frees. */
 X509_NAME *fx_name(const char *dn);
@@ -78,6 +91,8 @@ void	fx_cert_der(X509 *x, struct fx_buf *out);
 void	fx_cert_text(X509 *x, struct fx_buf *out);
 void	fx_csr_pem(X509_REQ *r, struct fx_buf *out);
 void	fx_csr_der(X509_REQ *r, struct fx_buf *out);
+void	fx_crl_pem(X509_CRL *crl, struct fx_buf *out);
+void	fx_crl_der(X509_CRL *crl, struct fx_buf *out);
 /* A certs-only PKCS#7 SignedData (a .p7b), PEM or DER. */
 void	fx_pkcs7(X509 *const *v, size_t n, int pem, struct fx_buf *out);
 

@@ -287,8 +287,9 @@ dfs(struct builder *b)
 			    "CA?); get the issuing CA's current certificate"),
 			    verify_describe(b, cur), issuer != NULL ? issuer : "?");
 		else
-			verify_fail(b, 0, N_("the issuer of %s (%s) is missing; add "
-			    "its certificate from the CA to the bundle"),
+			verify_fail(b, 0, N_("%s was issued by \"%s\", whose "
+			    "certificate is not given; add it (from the CA) to "
+			    "the bundle"),
 			    verify_describe(b, cur), issuer != NULL ? issuer : "?");
 		free(issuer);
 	}

@@ -95,7 +95,7 @@ check_time(struct builder *b, int i)
 	}
 	if (b->now > na) {
 		verify_fail(b, 1, N_("%s expired on %s; %s"), verify_describe(b, i),
-		    time_text(na, t1, sizeof(t1)), i == 0 ?
+		    time_text(na, t1, sizeof(t1)), i == b->path[0] ?
 		    mcert_tr(N_("renew it: make a new key and CSR and have it "
 		    "signed")) : mcert_tr(N_("get the CA's current certificate "
 		    "and put it in the bundle instead")));

@@ -107,6 +107,17 @@ todo "PEM labels are copied into messages raw"
 ok "inspect escape-label.pem: no control characters in the message" \
     no_control "$ERR"
 
+# Labels are compared as C strings: a NUL byte ends them early, and BEGIN
+# and END labels that differ after it pass for a match.
+{
+	printf -- '-----BEGIN CERTIFICATE\000junk-----\n'
+	sed '1d;$d' $good
+	printf -- '-----END CERTIFICATE\000other-----\n'
+} >nul-label.pem
+run "$MEETCERT" inspect nul-label.pem
+todo "a PEM label is cut at a NUL byte; BEGIN and END then match"
+ok "inspect nul-label.pem" rejected 2 nul-label.pem
+
 # Files of the wrong kind.
 csr ec.key cms.example.com only.csr
 run "$MEETCERT" verify only.csr chain.pem

@@ -69,6 +69,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/meetcert-cli.XXXXXX") || exit 99
 trap 'cd /; chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 99' HUP INT TERM
 cd "$T" || exit 99
+exec </dev/null
 
 # ---- running the program
 
@@ -94,8 +95,8 @@ now_ms() {
 	fi
 }
 
-# run COMMAND...: runs it with `timeout 5`, stdin from /dev/null unless the
-# caller redirected run's own stdin (`run ... <file`, `run ... 3<file`).
+# run COMMAND...: runs it with `timeout 5`; stdin and other descriptors are
+# run's own (`run ... 3<file`), /dev/null by default (see below).
 # Sets rc, ms and run_cmd; stdout and stderr are in the files $OUT and $ERR.
 OUT=$T/.stdout
 ERR=$T/.stderr
@@ -106,13 +107,6 @@ run() {
 	timeout 5 $detach "$@" >"$OUT" 2>"$ERR"
 	rc=$?
 	ms=$(($(now_ms) - t0))
-}
-
-# run_in TEXT COMMAND...: the same with TEXT as stdin.
-run_in() {
-	printf '%s\n' "$1" >"$T/.stdin"
-	shift
-	run "$@" <"$T/.stdin"
 }
 
 run_diag() {
@@ -202,13 +196,11 @@ ossl() {	# openssl, quiet unless it fails
 	fi
 }
 
-# newkey TYPE FILE: rsa (2048), rsa1024, ec (P-256), ec384, ed25519.
+# newkey TYPE FILE: rsa (2048 bits), ec (P-256), ed25519.
 newkey() {
 	case $1 in
 	rsa) ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$2" ;;
-	rsa1024) ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$2" ;;
 	ec) ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$2" ;;
-	ec384) ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$2" ;;
 	ed25519) ossl genpkey -algorithm ED25519 -out "$2" ;;
 	*) echo "Bail out! newkey: unknown type $1"; exit 99 ;;
 	esac
@@ -246,8 +238,6 @@ basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth, clientAuth
 subjectAltName = DNS:cms.example.com
-[plain]
-subjectKeyIdentifier = hash
 EOF
 
 # csr KEY CN OUT [openssl req args...]
@@ -263,13 +253,10 @@ selfsigned() {
 	    -extensions "$3" -days "${5:-3650}" -out "$4"
 }
 
-# sign CSR CA CAKEY SECTION OUT [DAYS [openssl x509 args...]]
+# sign CSR CA CAKEY SECTION OUT [DAYS]
 sign() {
-	_req=$1 _ca=$2 _cakey=$3 _sec=$4 _out=$5 _days=${6:-365}
-	shift 5
-	[ $# -gt 0 ] && shift
-	ossl x509 -req -in "$_req" -CA "$_ca" -CAkey "$_cakey" -CAcreateserial \
-	    -days "$_days" -extfile ext.cnf -extensions "$_sec" -out "$_out" "$@"
+	ossl x509 -req -in "$1" -CA "$2" -CAkey "$3" -CAcreateserial \
+	    -days "${6:-365}" -extfile ext.cnf -extensions "$4" -out "$5"
 }
 
 # issue KEY CN CA CAKEY SECTION OUT [DAYS]: a CSR for KEY, signed by CA.

@@ -20,7 +20,7 @@ enum fx_key_type {
 };
 
 /* Distinct keys per type: slots 0 .. FX_KEY_SLOTS - 1. */
-#define FX_KEY_SLOTS 16
+#define FX_KEY_SLOTS 32
 
 /* The moment fixtures count validity from; fixed at the first call so that
  * a test can check at exactly that time. */

@@ -8,30 +8,30 @@ tests_lib_libtestfix_la_SOURCES = \
 	tests/lib/fixture.c tests/lib/fixture.h
 tests_lib_libtestfix_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 
-UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
-UNIT_LDADD = tests/lib/libtestfix.la libmeetcert.la \
+CORE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
+CORE_TEST_LDADD = tests/lib/libtestfix.la libmeetcert.la \
 	$(OPENSSL_LIBS) $(JANSSON_LIBS)
 
 check_PROGRAMS += tests/core/test-pem
 TESTS += tests/core/test-pem
 tests_core_test_pem_SOURCES = tests/core/test-pem.c
-tests_core_test_pem_CPPFLAGS = $(UNIT_CPPFLAGS)
-tests_core_test_pem_LDADD = $(UNIT_LDADD)
+tests_core_test_pem_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_pem_LDADD = $(CORE_TEST_LDADD)
 
 check_PROGRAMS += tests/core/test-load
 TESTS += tests/core/test-load
 tests_core_test_load_SOURCES = tests/core/test-load.c
-tests_core_test_load_CPPFLAGS = $(UNIT_CPPFLAGS)
-tests_core_test_load_LDADD = $(UNIT_LDADD)
+tests_core_test_load_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_load_LDADD = $(CORE_TEST_LDADD)
 
 check_PROGRAMS += tests/core/test-x509
 TESTS += tests/core/test-x509
 tests_core_test_x509_SOURCES = tests/core/test-x509.c
-tests_core_test_x509_CPPFLAGS = $(UNIT_CPPFLAGS)
-tests_core_test_x509_LDADD = $(UNIT_LDADD)
+tests_core_test_x509_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_x509_LDADD = $(CORE_TEST_LDADD)
 
 check_PROGRAMS += tests/core/test-verify
 TESTS += tests/core/test-verify
 tests_core_test_verify_SOURCES = tests/core/test-verify.c
-tests_core_test_verify_CPPFLAGS = $(UNIT_CPPFLAGS)
-tests_core_test_verify_LDADD = $(UNIT_LDADD)
+tests_core_test_verify_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_verify_LDADD = $(CORE_TEST_LDADD)

@@ -196,14 +196,15 @@ test_scan(void)
 		size_t n = 99;
 		int r;
 
-		r = mcert_pem_scan(in, len, "test.pem", &blocks, &n, &lay, &err);
+		r = mcert_pem_scan(in, len, "test.pem", &blocks, &n, &lay,
+		    &err);
 		is_int(r, c->ret, "%s: returns %d", c->name, c->ret);
 		if (c->ret != MCERT_OK) {
 			ok(blocks == NULL && n == 0, "%s: no blocks on error",
 			    c->name);
 			is_int(err.code, c->ret, "%s: error code", c->name);
-			like(err.msg, "test.pem: ", "%s: message names the file",
-			    c->name);
+			like(err.msg, "test.pem: ",
+			    "%s: message names the file", c->name);
 			like(err.msg, c->err, "%s: message", c->name);
 			mcert_pem_blocks_free(blocks, n);
 			continue;

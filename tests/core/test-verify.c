@@ -14,6 +14,7 @@
 #include "x509.h"
 
 #define KEY_RSA	100	/* in struct crt: RSA slot 0 instead of EC P-256 */
+#define KEY_ED	101	/* in struct crt: Ed25519 slot 0 */
 
 /* The certificates every case draws from.  issuer NULL: self-signed;
  * key: EC P-256 slot (the same slot is the same key); nb/na: days from
@@ -41,6 +42,10 @@ static const struct crt {
 	    { LEAF, "subjectAltName=DNS:leaf.example.com,IP:192.0.2.10" } },
 	{ "rsa-leaf", "/CN=rsa.example.com", KEY_RSA, "inter", -1, 365, 0, 0,
 	    NULL, { LEAF, "subjectAltName=DNS:rsa.example.com" } },
+	{ "ed-leaf", "/CN=ed.example.com", KEY_ED, "inter", -1, 365, 0, 0,
+	    NULL, { "keyUsage=critical,digitalSignature",
+	    "extendedKeyUsage=serverAuth", "subjectAltName=DNS:ed.example.com" }
+	    },
 
 	/* Usages of the leaf, guide §2.2. */
 	{ "eku-server", "/CN=r.example.com", 15, "inter", 0, 0, 0, 0, NULL,
@@ -284,8 +289,11 @@ crt(const char *name)
 static EVP_PKEY *
 crt_key(int key)
 {
-	return key == KEY_RSA ? fx_key(FX_RSA2048, 0) :
-	    fx_key(FX_EC_P256, key);
+	if (key == KEY_RSA)
+		return fx_key(FX_RSA2048, 0);
+	if (key == KEY_ED)
+		return fx_key(FX_ED25519, 0);
+	return fx_key(FX_EC_P256, key);
 }
 
 static void
@@ -359,15 +367,25 @@ struct vcase {
 	int anchors_from_bundle; /* the CLI without --ca: the bundle's roots */
 	enum mcert_role role;
 	const char *host;	/* opts.name */
-	long at;		/* days from fx_now() */
+	long at;		/* days from fx_now() ... */
+	long at_secs;		/* ... and seconds */
 	int limit_depth, max_depth;
 	int crl;		/* 1 + index into crls; 0: none */
 	int ok;
-	const char *err[2];	/* in the one error */
+	const char *err[3];	/* in the one error */
 	int nwarn;		/* warnings when ok */
 	const char *warn;	/* in one of them */
 	const char *chain[6];	/* res.chain, leaf first, when ok */
-	const char *todo;
+	const char *todo;	/* a known core bug ... */
+	unsigned int todo_on;	/* ... in these checks (TD_*) */
+};
+
+/* Which checks a known core bug makes fail: only those are TODO, so that
+ * the others still count and a fix shows up as an unexpected pass. */
+enum {
+	TD_VERDICT = 1,		/* res.ok and the error */
+	TD_WARNINGS = 2,	/* the warnings of a verified chain */
+	TD_CHAIN = 4,		/* the path chosen */
 };
 
 #define STD .bundle = { "inter" }, .anchors = { "root" }
@@ -382,6 +400,11 @@ static const struct vcase vcases[] = {
 	    .role = MCERT_ROLE_CLIENT, .ok = 1 },
 	{ .name = "RSA leaf", .leaf = "rsa-leaf", STD,
 	    .role = MCERT_ROLE_SERVER, .host = "rsa.example.com", .ok = 1 },
+	{ .name = "Ed25519 leaf", .leaf = "ed-leaf", STD,
+	    .role = MCERT_ROLE_SERVER, .host = "ed.example.com", .ok = 1 },
+	{ .name = "bundle holds the leaf too (a full chain)", .leaf = "leaf",
+	    .bundle = { "leaf", "inter", "root" }, .anchors = { "root" },
+	    .ok = 1, .chain = { "leaf", "inter", "root" } },
 	{ .name = "root given in the bundle too", .leaf = "leaf",
 	    .bundle = { "inter", "root" }, .anchors = { "root" }, .ok = 1,
 	    .chain = { "leaf", "inter", "root" } },
@@ -528,6 +551,16 @@ static const struct vcase vcases[] = {
 	    .at = -2, .err = { LEAF_DESC " is not valid until" } },
 	{ .name = "leaf checked within its validity", .leaf = "leaf-expired",
 	    STD, .at = -200, .ok = 1 },
+	{ .name = "leaf at the last second of its validity", .leaf = "leaf",
+	    STD, .at = 365, .ok = 1, .nwarn = 1,
+	    .warn = LEAF_DESC " expires in 0 day(s)" },
+	{ .name = "leaf a second after its validity", .leaf = "leaf", STD,
+	    .at = 365, .at_secs = 1, .err = { LEAF_DESC " expired on" } },
+	{ .name = "leaf at the first second of its validity", .leaf = "leaf",
+	    STD, .at = -1, .ok = 1 },
+	{ .name = "leaf a second before its validity", .leaf = "leaf", STD,
+	    .at = -1, .at_secs = -1, .err = { LEAF_DESC " is not valid until" }
+	    },
 	{ .name = "expired intermediate", .leaf = "l-inter-expired",
 	    .bundle = { "inter", "inter-expired" }, .anchors = { "root" },
 	    .err = { "bundle.pem #2 (CN=Expired CA) expired on",
@@ -554,7 +587,8 @@ static const struct vcase vcases[] = {
 	    "1" } },
 	{ .name = "pathlen 1 then 0: allowed", .leaf = "l-pl-ok",
 	    .bundle = { "second-pl0", "inter-pl1" }, .anchors = { "root" },
-	    .ok = 1, .chain = { "l-pl-ok", "second-pl0", "inter-pl1", "root" } },
+	    .ok = 1,
+	    .chain = { "l-pl-ok", "second-pl0", "inter-pl1", "root" } },
 	{ .name = "two intermediates, at most 1 allowed", .leaf = "l-pl-ok",
 	    .bundle = { "second-pl0", "inter-pl1" }, .anchors = { "root" },
 	    .limit_depth = 1, .max_depth = 1,
@@ -678,11 +712,13 @@ static const struct vcase vcases[] = {
 
 	/* What is missing. */
 	{ .name = "missing intermediate", .leaf = "leaf",
-	    .anchors = { "root" }, .err = { "the issuer of " LEAF_DESC
-	    " (CN=Issuing CA,O=Example) is missing; add its certificate" } },
+	    .anchors = { "root" }, .err = { LEAF_DESC " was issued by "
+	    "\"CN=Issuing CA,O=Example\", whose certificate is not given; "
+	    "add it" } },
 	{ .name = "missing root", .leaf = "leaf", .bundle = { "inter" },
-	    .anchors = { "root-b" }, .err = { "the issuer of bundle.pem #1 "
-	    "(CN=Issuing CA) (CN=Root CA,O=Example) is missing" } },
+	    .anchors = { "root-b" }, .err = { "bundle.pem #1 (CN=Issuing CA) "
+	    "was issued by \"CN=Root CA,O=Example\", whose certificate is "
+	    "not given" } },
 	{ .name = "no anchors at all", .leaf = "leaf",
 	    .bundle = { "inter", "root" }, .err = { "the chain ends at "
 	    "bundle.pem #2 (CN=Root CA), a self-signed certificate that is not "
@@ -750,7 +786,8 @@ static const struct vcase vcases[] = {
 	    .anchors = { "root" }, .ok = 1, .nwarn = 1,
 	    .warn = "bundle.pem #1 (CN=Root CA) comes before bundle.pem #2",
 	    .todo = "verify.c add_node: the anchor keeps the CA file's name, "
-	    "so order_findings misses the bundle's root-first order" },
+	    "so order_findings misses the bundle's root-first order",
+	    .todo_on = TD_WARNINGS },
 };
 
 static const char *
@@ -834,7 +871,7 @@ run_case(const struct vcase *c)
 	opts.role = c->role;
 	opts.name = c->host;
 	opts.has_time = 1;
-	opts.at = fx_now() + c->at * FX_DAY;
+	opts.at = fx_now() + c->at * FX_DAY + c->at_secs;
 	opts.max_depth = c->limit_depth ? c->max_depth : -1;
 	if (c->crl) {
 		crl[0] = crls[c->crl - 1];
@@ -843,19 +880,21 @@ run_case(const struct vcase *c)
 	}
 	r = mcert_verify(&lv[0], uv, un, av, an, &opts, &res, &err);
 	is_int(r, MCERT_OK, "%s: a verdict", c->name);
-	tap_todo(c->todo);
+	tap_todo(c->todo_on & TD_VERDICT ? c->todo : NULL);
 	good = is_int(res.ok, c->ok, "%s: %s", c->name, c->ok ? "verified" :
 	    "refused");
 	if (c->ok) {
-		is_int(mcert_findings_count(&res.findings, MCERT_LEVEL_ERROR), 0,
-		    "%s: no error", c->name);
+		is_int(mcert_findings_count(&res.findings, MCERT_LEVEL_ERROR),
+		    0, "%s: no error", c->name);
+		tap_todo(c->todo_on & TD_WARNINGS ? c->todo : NULL);
 		good &= is_int(mcert_findings_count(&res.findings,
-		    MCERT_LEVEL_WARNING), c->nwarn, "%s: %d warning(s)", c->name,
-		    c->nwarn);
+		    MCERT_LEVEL_WARNING), c->nwarn, "%s: %d warning(s)",
+		    c->name, c->nwarn);
 		if (c->warn != NULL)
 			good &= ok(findings_have(&res.findings,
 			    MCERT_LEVEL_WARNING, c->warn), "%s: warning says "
 			    "\"%s\"", c->name, c->warn);
+		tap_todo(c->todo_on & TD_CHAIN ? c->todo : NULL);
 		if (c->chain[0] != NULL) {
 			for (k = 0; k < 6 && c->chain[k] != NULL; k++)
 				;
@@ -867,13 +906,14 @@ run_case(const struct vcase *c)
 					    c->name, i);
 			}
 		}
+		tap_todo(NULL);
 		ok(res.nchain >= 1 && res.chain[0].x509 == lv[0].x509 &&
 		    strcmp(res.chain[0].file, "leaf.pem") == 0,
 		    "%s: chain starts with the leaf as given", c->name);
 	} else {
 		good &= is_int(mcert_findings_count(&res.findings,
 		    MCERT_LEVEL_ERROR), 1, "%s: one error", c->name);
-		for (k = 0; k < 2 && c->err[k] != NULL; k++)
+		for (k = 0; k < 3 && c->err[k] != NULL; k++)
 			good &= ok(findings_have(&res.findings,
 			    MCERT_LEVEL_ERROR, c->err[k]), "%s: error says "
 			    "\"%s\"", c->name, c->err[k]);
@@ -998,7 +1038,8 @@ test_bundle_format(void)
 	size_t i, k;
 
 	for (i = 0; i < sizeof(t) / sizeof(*t); i++) {
-		struct fx_buf b = { NULL, 0 }, c1 = { NULL, 0 }, c2 = { NULL, 0 };
+		struct fx_buf b = { NULL, 0 }, c1 = { NULL, 0 };
+		struct fx_buf c2 = { NULL, 0 };
 		struct mcert_findings fs = { NULL, 0 };
 		struct mcert_file *f = NULL;
 		struct mcert_error err = { 0, "" };
@@ -1031,14 +1072,14 @@ test_bundle_format(void)
 		is_int(fs.n, t[i].n, "bundle format, %s: %d finding(s)",
 		    t[i].name, t[i].n);
 		for (k = 0; k < 3 && t[i].want[k] != NULL; k++)
-			ok(findings_have(&fs, MCERT_LEVEL_WARNING, t[i].want[k]),
-			    "bundle format, %s: \"%s\"", t[i].name,
-			    t[i].want[k]);
+			ok(findings_have(&fs, MCERT_LEVEL_WARNING,
+			    t[i].want[k]), "bundle format, %s: \"%s\"",
+			    t[i].name, t[i].want[k]);
 		for (k = 0; k < fs.n; k++)
 			ok(fs.v[k].level == MCERT_LEVEL_WARNING &&
 			    strncmp(fs.v[k].text, "bundle.pem ", 11) == 0,
-			    "bundle format, %s: finding %zu is a warning naming "
-			    "the file", t[i].name, k + 1);
+			    "bundle format, %s: finding %zu is a warning "
+			    "naming the file", t[i].name, k + 1);
 		mcert_findings_free(&fs);
 		mcert_file_free(f);
 		fx_buf_free(&b);

@@ -90,7 +90,8 @@ fx_name(const char *dn)
 	for (field = strtok_r(copy, "/", &save); field != NULL;
 	    field = strtok_r(NULL, "/", &save)) {
 		if ((eq = strchr(field, '=')) == NULL)
-			tap_bail("fixture: bad name part '%s' in '%s'", field, dn);
+			tap_bail("fixture: bad name part '%s' in '%s'", field,
+			    dn);
 		*eq++ = '\0';
 		if (!X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
 		    (const unsigned char *)eq, -1, -1, 0))
@@ -522,8 +523,8 @@ fx_tmpdir(void)
 	if ((size_t)snprintf(tmpdir, sizeof(tmpdir), "%s/meetcert-test.XXXXXX",
 	    base) >= sizeof(tmpdir) || mkdtemp(tmpdir) == NULL) {
 		tmpdir[0] = '\0';
-		tap_bail("fixture: cannot make a temporary directory under %s: %s",
-		    base, strerror(errno));
+		tap_bail("fixture: cannot make a temporary directory under "
+		    "%s: %s", base, strerror(errno));
 	}
 	return tmpdir;
 }
@@ -572,7 +573,8 @@ remove_entry(const char *path, const struct stat *st, int flag,
 	if (flag == FTW_DP)
 		chmod(path, 0700);
 	if (remove(path) == -1)
-		tap_diag("fixture: cannot remove %s: %s", path, strerror(errno));
+		tap_diag("fixture: cannot remove %s: %s", path,
+		    strerror(errno));
 	return 0;
 }
 

@@ -43,7 +43,7 @@ struct fx_cert_spec {
 	/* Validity in seconds from fx_now(), added to the days. */
 	long nb_secs, na_secs;
 	int v1;			/* version 1, no extensions at all */
-	int no_kid;		/* no subjectKeyIdentifier/authorityKeyIdentifier */
+	int no_kid;		/* no subject/authority key identifiers */
 	/* openssl.cnf lines, "basicConstraints=critical,CA:TRUE"; NULL ends. */
 	const char *ext[12];
 };

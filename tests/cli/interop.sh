@@ -184,6 +184,17 @@ agree 1 "a CA below the pathlen:0 intermediate" \
     "-CAfile root.pem -untrusted sub-chain.pem leaf-sub.pem" \
     "FAILED: .*pathlen"
 
+# A subject CN is the CA's customer's text: one holding a newline and an
+# "erase line" must not print a second, forged verdict line.
+csr ec2.key "$(printf 'evil\nforged.pem: verified\033[2K')" forged.csr
+sign forged.csr inter.pem inter.key server forged.pem
+forges_nothing() {
+	out_lacks 1 "^forged.pem: verified" && no_control "$OUT"
+}
+run "$MEETCERT" verify forged.pem chain.pem --role client
+todo "verify quotes the CN raw (mcert_cert_label): newlines, escapes"
+ok "verify: a CN with a newline and escapes forges no line" forges_nothing
+
 # ---- revocation: --crl against openssl verify -crl_check
 
 ca_init

@@ -42,7 +42,8 @@ struct cli_passphrase {
 };
 void cli_passphrase_init(struct cli_passphrase *cp, struct mcert_passphrase *pp);
 
-/* Parses a file descriptor number for --passphrase-fd; -1 on error. */
+/* Parses a file descriptor number for --passphrase-fd and checks that it
+ * is open; -1 (the error printed) when it is not. */
 int cli_parse_fd(const char *s);
 
 #endif

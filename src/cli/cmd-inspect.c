@@ -249,7 +249,10 @@ inspect_file(const char *path, const struct mcert_passphrase *pp,
 	size_t i;
 	int ret = CLI_OK;
 
-	if (mcert_file_load(path, MCERT_LOAD_KEEP_LOCKED, pp, &f, &err) != 0) {
+	/* Keys stay locked unless a passphrase was given with
+	 * --passphrase-fd: inspect never prompts on its own. */
+	if (mcert_file_load(path, ((struct cli_passphrase *)pp->ctx)->fd >= 0 ?
+	    0 : MCERT_LOAD_KEEP_LOCKED, pp, &f, &err) != 0) {
 		cli_error("%s", err.msg);
 		return CLI_USAGE;
 	}
@@ -388,11 +391,8 @@ run(int argc, char **argv)
 			json = 1;
 			break;
 		case 'p':
-			if ((cp.fd = cli_parse_fd(optarg)) < 0) {
-				cli_error(_("--passphrase-fd: '%s' is not a file "
-				    "descriptor number"), optarg);
+			if ((cp.fd = cli_parse_fd(optarg)) < 0)
 				return CLI_USAGE;
-			}
 			break;
 		default:
 			return cli_usage(&cmd_inspect);

@@ -63,11 +63,8 @@ run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'p' && (cp.fd = cli_parse_fd(optarg)) >= 0)
 			continue;
-		if (c == 'p') {
-			cli_error(_("--passphrase-fd: '%s' is not a file "
-			    "descriptor number"), optarg);
+		if (c == 'p')
 			return CLI_USAGE;
-		}
 		return cli_usage(&cmd_match);
 	}
 	if (argc - optind != 2)

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,7 @@ run(int argc, char **argv)
 	struct mcert_verify_opts vo = { .role = MCERT_ROLE_ANY,
 	    .max_depth = -1 };
 	const char *bundle = NULL, *ca = NULL, *crl = NULL;
+	long depth;
 	char *end;
 	int c, sys = 0, npos;
 
@@ -255,10 +257,13 @@ run(int argc, char **argv)
 			crl = optarg;
 			break;
 		case OPT_MAX_DEPTH:
-			vo.max_depth = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || vo.max_depth < 0) {
+			errno = 0;
+			depth = strtol(optarg, &end, 10);
+			vo.max_depth = (int)depth;
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    depth < 0 || depth > 64) {
 				cli_error(_("--max-depth: '%s' is not a number "
-				    "of intermediates"), optarg);
+				    "of intermediates from 0 to 64"), optarg);
 				return CLI_USAGE;
 			}
 			break;

@@ -72,9 +72,13 @@ main(int argc, char **argv)
 		printf("meetcert %s\n", PACKAGE_VERSION);
 		return CLI_OK;
 	}
-	for (i = 0; i < NCOMMANDS; i++)
-		if (strcmp(argv[1], commands[i]->name) == 0)
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i]->name) == 0) {
+			/* getopt names argv[0] in its messages. */
+			argv[1] = (char *)"meetcert";
 			return commands[i]->run(argc - 1, argv + 1);
+		}
+	}
 	cli_error(_("'%s' is not a command; see 'meetcert --help'"), argv[1]);
 	return CLI_USAGE;
 }

@@ -58,8 +58,16 @@ cli_parse_fd(const char *s)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < 0 || v > INT_MAX)
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < 0 || v > INT_MAX) {
+		cli_error(_("--passphrase-fd: '%s' is not a file descriptor "
+		    "number"), s);
 		return -1;
+	}
+	if (fcntl((int)v, F_GETFD) == -1) {
+		cli_error(_("--passphrase-fd: file descriptor %ld is not open; "
+		    "open it for the command (as in 3<passfile)"), v);
+		return -1;
+	}
 	return (int)v;
 }
 

@@ -184,7 +184,9 @@ load_pem_key(struct mcert_file *f, const unsigned char *buf,
     const struct mcert_pem_block *b, const struct mcert_passphrase *pp,
     unsigned int flags, struct mcert_error *err)
 {
-	struct pass_state ps = { .pp = pp, .name = f->path, .len = -1 };
+	/* A key left locked is recorded without asking for its passphrase. */
+	struct pass_state ps = { .pp = (flags & MCERT_LOAD_KEEP_LOCKED) ? NULL :
+	    pp, .name = f->path, .len = -1 };
 	const char *enc;
 	int encrypted = 0, ret;
 	EVP_PKEY *k;
@@ -251,7 +253,8 @@ load_pem(struct mcert_file *f, const unsigned char *buf,
 		    strcmp(l, "CERTIFICATE CHAIN") == 0) {
 			PKCS7 *p7 = d2i_PKCS7(NULL, &p, (long)b->der_len);
 
-			if (p7 == NULL) {
+			if (p7 == NULL || p != b->der + b->der_len) {
+				PKCS7_free(p7);
 				ret = mcert_error_set(err, MCERT_E_PARSE,
 				    N_("%s: line %zu: the PKCS#7 block is "
 				    "damaged; export it again from the CA"),
@@ -308,6 +311,56 @@ load_pem(struct mcert_file *f, const unsigned char *buf,
 	return MCERT_OK;
 }
 
+/* Skips one DER element header at *p (within end); its tag, or -1. */
+static int
+der_enter(const unsigned char **p, const unsigned char *end, size_t *body)
+{
+	size_t n, i;
+	int tag;
+
+	if (end - *p < 2)
+		return -1;
+	tag = (*p)[0];
+	if ((*p)[1] < 0x80) {
+		*body = (*p)[1];
+		*p += 2;
+		return tag;
+	}
+	n = (*p)[1] & 0x7f;
+	if (n == 0 || n > 4 || (size_t)(end - *p) < 2 + n)
+		return -1;
+	for (*body = 0, i = 0; i < n; i++)
+		*body = *body << 8 | (*p)[2 + i];
+	*p += 2 + n;
+	return tag;
+}
+
+/* Which private key structure DER holds, from its first elements:
+ * EncryptedPrivateKeyInfo starts with a SEQUENCE; PrivateKeyInfo with a
+ * version and a SEQUENCE; RSAPrivateKey (PKCS#1) with two INTEGERs;
+ * ECPrivateKey (SEC1) with an INTEGER and an OCTET STRING.  OpenSSL's
+ * decoders accept more than they are asked for, so the label is read
+ * here. */
+static const char *
+key_structure(const unsigned char *buf, size_t len)
+{
+	const unsigned char *p = buf, *end = buf + len;
+	size_t body;
+	int tag;
+
+	if (der_enter(&p, end, &body) != 0x30)
+		return NULL;
+	if ((tag = der_enter(&p, end, &body)) == 0x30)	/* AlgorithmIdentifier */
+		return der_enter(&p, end, &body) == 0x06 ?
+		    "EncryptedPrivateKeyInfo" : NULL;
+	if (tag != 0x02 || (size_t)(end - p) < body)
+		return NULL;
+	p += body;
+	tag = der_enter(&p, end, &body);
+	return tag == 0x30 ? "PrivateKeyInfo" : tag == 0x02 || tag == 0x04 ?
+	    "type-specific" : NULL;
+}
+
 /* Raw DER: a certificate, PKCS#7, a CSR or a private key, each of which must
  * fill the file exactly. */
 static int
@@ -315,18 +368,16 @@ load_der(struct mcert_file *f, const unsigned char *buf, size_t len,
     const struct mcert_passphrase *pp, unsigned int flags,
     struct mcert_error *err)
 {
-	static const char *const structures[] = {
-		"EncryptedPrivateKeyInfo", "PrivateKeyInfo", "type-specific",
-	};
-	struct pass_state ps = { .pp = pp, .name = f->path, .len = -1 };
+	struct pass_state ps = { .pp = (flags & MCERT_LOAD_KEEP_LOCKED) ? NULL :
+	    pp, .name = f->path, .len = -1 };
 	const unsigned char *p = buf;
 	X509 *x;
 	PKCS7 *p7;
 	X509_REQ *r;
 	X509_CRL *crl;
 	EVP_PKEY *k;
-	size_t i;
-	int ret;
+	const char *structure;
+	int ret, encrypted;
 
 	f->format = MCERT_FMT_DER;
 	if ((x = d2i_X509(NULL, &p, (long)len)) != NULL) {
@@ -352,12 +403,17 @@ load_der(struct mcert_file *f, const unsigned char *buf, size_t len,
 	}
 	ERR_clear_error();
 	p = buf;
-	if ((r = d2i_X509_REQ(NULL, &p, (long)len)) != NULL &&
-	    p == buf + len) {
+	if ((r = d2i_X509_REQ(NULL, &p, (long)len)) != NULL) {
 		struct mcert_object o = { .kind = MCERT_KIND_CSR, .csr = r,
 		    .encoding = "DER" };
 
-		return push(f, &o, err);
+		if (p == buf + len)
+			return push(f, &o, err);
+		X509_REQ_free(r);
+		return mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: %zu bytes follow the DER CSR; the file is damaged "
+		    "or two files were joined"), f->path,
+		    (size_t)(buf + len - p));
 	}
 	X509_REQ_free(r);
 	ERR_clear_error();
@@ -371,31 +427,52 @@ load_der(struct mcert_file *f, const unsigned char *buf, size_t len,
 	}
 	X509_CRL_free(crl);
 	ERR_clear_error();
-	for (i = 0; i < sizeof(structures) / sizeof(*structures); i++) {
-		k = decode_key(buf, len, "DER", structures[i], &ps);
-		if (k != NULL) {
-			ret = push_key(f, k, i == 0,
-			    i == 2 ? type_specific_name(k) : "PKCS#8", err);
-			mcert_wipe(ps.buf, sizeof(ps.buf));
-			return ret;
-		}
-		if (ps.asked) {
-			ret = key_failed(f, &ps, 1, "PKCS#8", flags, err);
-			mcert_wipe(ps.buf, sizeof(ps.buf));
-			return ret;
-		}
+	if ((structure = key_structure(buf, len)) != NULL) {
+		k = decode_key(buf, len, "DER", structure, &ps);
+		encrypted = strcmp(structure, "EncryptedPrivateKeyInfo") == 0;
+		if (k != NULL)
+			ret = push_key(f, k, encrypted, strcmp(structure,
+			    "type-specific") == 0 ? type_specific_name(k) :
+			    "PKCS#8", err);
+		else
+			ret = key_failed(f, &ps, encrypted, "PKCS#8", flags,
+			    err);
+		mcert_wipe(ps.buf, sizeof(ps.buf));
+		return ret;
 	}
 	return mcert_error_set(err, MCERT_E_PARSE,
 	    N_("%s: not a certificate, private key, CSR or PKCS#7 file (neither "
 	    "PEM nor DER); is this the right file?"), f->path);
 }
 
-/* DER starts with a SEQUENCE (0x30); so may a text file ("0..."), which is
- * told apart by holding a PEM armour line. */
+/* The length a DER SEQUENCE at buf says it has, header included; 0 when
+ * buf does not start with one. */
+static size_t
+der_length(const unsigned char *buf, size_t len)
+{
+	size_t n, i, body = 0;
+
+	if (len < 2 || buf[0] != 0x30)
+		return 0;
+	if (buf[1] < 0x80)
+		return 2 + (size_t)buf[1];
+	n = buf[1] & 0x7f;
+	if (n == 0 || n > 4 || len < 2 + n)
+		return 0;
+	for (i = 0; i < n; i++)
+		body = body << 8 | buf[2 + i];
+	return 2 + n + body;
+}
+
+/* DER starts with a SEQUENCE (0x30), and so may a text file ("0...").  A
+ * SEQUENCE that fills the file exactly is DER even if its bytes happen to
+ * spell "-----BEGIN "; otherwise a PEM armour line makes it text. */
 static int
 looks_binary(const unsigned char *buf, size_t len)
 {
-	return len > 0 && buf[0] == 0x30 &&
+	if (len == 0 || buf[0] != 0x30)
+		return 0;
+	return der_length(buf, len) == len ||
 	    memmem(buf, len, "-----BEGIN ", 11) == NULL;
 }
 

@@ -54,14 +54,18 @@ mcert_file_read(const char *path, unsigned char **buf, size_t *len,
 	}
 	for (;;) {
 		if (have == cap) {
-			if (cap >= MCERT_FILE_MAX) {
+			if (have > MCERT_FILE_MAX) {
 				mcert_error_set(err, MCERT_E_LIMIT,
 				    N_("%s: more than %u MB; is this the right "
 				    "file?"), path, MCERT_FILE_MAX / (1024 * 1024));
 				ret = MCERT_E_LIMIT;
 				goto out;
 			}
+			/* One byte past the limit tells a file of exactly
+			 * MCERT_FILE_MAX bytes from a longer one. */
 			cap = cap == 0 ? 16384 : cap * 2;
+			if (cap > MCERT_FILE_MAX + 1)
+				cap = MCERT_FILE_MAX + 1;
 			if ((grown = realloc(data, cap + 1)) == NULL) {
 				ret = mcert_error_set(err, MCERT_E_NOMEM,
 				    N_("%s: out of memory"), path);
@@ -156,6 +160,10 @@ armour(const unsigned char *buf, size_t s, size_t e, const char *word,
 	n = e - 5 - (s + 6 + wl);
 	if (n == 0 || n >= labelsz)
 		return 0;
+	/* RFC 7468: a label is printable ASCII; anything else is text. */
+	for (size_t i = 0; i < n; i++)
+		if (buf[s + 6 + wl + i] < 0x20 || buf[s + 6 + wl + i] > 0x7e)
+			return 0;
 	memcpy(label, buf + s + 6 + wl, n);
 	label[n] = '\0';
 	return 1;

@@ -362,6 +362,12 @@ check_leaf_profile(struct builder *b, int is_anchor)
 		    ASN1_STRING_get0_data(g->d.dNSName));
 		if ((size_t)n >= sizeof(buf) || strlen(buf) != (size_t)n ||
 		    !dns_name_ok(buf)) {
+			/* Quoted in the message: nothing that drives a
+			 * terminal. */
+			for (char *c = buf; *c != '\0'; c++)
+				if ((unsigned char)*c < 0x20 ||
+				    (unsigned char)*c >= 0x7f)
+					*c = '?';
 			verify_fail(b, 1, N_("%s has \"%s\" in its "
 			    "subjectAltName, which is not a valid DNS name "
 			    "(letters, digits, hyphens, dots); make a new CSR"),

@@ -49,9 +49,12 @@ mcert_time_parse(const char *s, time_t *out)
 			p++;
 			if (digits(&p, 2, &sec))
 				return -1;
-			if (*p == '.')
-				for (p++; isdigit((unsigned char)*p); p++)
-					;
+			if (*p == '.') {
+				if (!isdigit((unsigned char)*++p))
+					return -1;
+				while (isdigit((unsigned char)*p))
+					p++;
+			}
 		}
 		if (*p == 'Z' || *p == 'z') {
 			p++;
@@ -64,6 +67,8 @@ mcert_time_parse(const char *s, time_t *out)
 	}
 	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    h > 23 || mi > 59 || sec > 60 || oh > 23 || om > 59)
+		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;

@@ -23,6 +23,8 @@ struct node {
 	int name_only;		/* a certificate had the issuer's name only */
 	int seen;		/* reached from the leaf */
 	int leads;		/* some path from here reaches an anchor */
+	struct mcert_cert dup;	/* the same certificate in another file */
+	int has_dup;
 };
 
 struct builder {

@@ -303,6 +303,11 @@ add_node(struct builder *b, const struct mcert_cert *c, int anchor)
 
 	for (i = 0; i < b->n; i++) {
 		if (X509_cmp(b->nodes[i].cert.x509, c->x509) == 0) {
+			/* The same certificate in a second file: keep where
+			 * it stands there too, for the bundle-order check. */
+			if (!b->nodes[i].has_dup)
+				b->nodes[i].dup = *c;
+			b->nodes[i].has_dup = 1;
 			b->nodes[i].anchor |= anchor;
 			return (int)i;
 		}
@@ -320,15 +325,23 @@ order_findings(struct builder *b)
 {
 	struct mcert_verify_result *res = b->res;
 	size_t k, m;
+	int r;
 
-	for (k = 1; k < res->nchain; k++) {
-		for (m = k + 1; m < res->nchain; m++) {
-			const struct mcert_cert *lo = &res->chain[k];
-			const struct mcert_cert *hi = &res->chain[m];
+	/* Each certificate may stand in two files (a root in the bundle and
+	 * the CA file): r picks which of its places is compared. */
+	for (k = 1; k < b->best_len; k++) {
+		for (m = k + 1; m < b->best_len; m++) for (r = 0; r < 4; r++) {
+			const struct node *nl = &b->nodes[b->best_path[k]];
+			const struct node *nh = &b->nodes[b->best_path[m]];
+			const struct mcert_cert *lo = (r & 1) ? &nl->dup :
+			    &nl->cert;
+			const struct mcert_cert *hi = (r & 2) ? &nh->dup :
+			    &nh->cert;
 			char *dl, *dh;
 
-			if (lo->file == NULL || hi->file == NULL ||
-			    strcmp(lo->file, hi->file) != 0 ||
+			if (((r & 1) && !nl->has_dup) ||
+			    ((r & 2) && !nh->has_dup) || lo->file == NULL ||
+			    hi->file == NULL || strcmp(lo->file, hi->file) != 0 ||
 			    hi->index > lo->index)
 				continue;
 			dl = mcert_cert_describe(lo);

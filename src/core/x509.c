@@ -48,8 +48,14 @@ mcert_cert_label(X509 *x)
 	if (i >= 0 && (n = ASN1_STRING_to_UTF8(&utf8,
 	    X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)))) >= 0) {
 		out = malloc((size_t)n + 4);
-		if (out != NULL)
+		if (out != NULL) {
 			snprintf(out, (size_t)n + 4, "CN=%s", (char *)utf8);
+			/* The CN is the CA customer's text: no control
+			 * characters may reach a terminal or forge a line. */
+			for (char *c = out; *c != '\0'; c++)
+				if ((unsigned char)*c < 0x20 || *c == 0x7f)
+					*c = '?';
+		}
 		OPENSSL_free(utf8);
 		return out;
 	}

@@ -49,7 +49,8 @@ ossl pkcs12 -in export.p12 -nodes -passin pass:x -out p12.txt
 ossl pkey -in rsa.key -traditional -out pkcs1.pem
 ossl rsa -in rsa.key -traditional -outform DER -out pkcs1.der
 ossl pkey -in ec.key -out pkcs8-ec.pem
-ossl pkey -in ec.key -outform DER -out pkcs8-ec.der
+# openssl pkey writes EC keys as SEC1 DER; pkcs8 -topk8 makes PKCS#8.
+ossl pkcs8 -topk8 -nocrypt -in ec.key -outform DER -out pkcs8-ec.der
 ossl pkey -in ed.key -outform DER -out pkcs8-ed.der
 ossl pkey -in ec.key -traditional -out sec1.pem
 ossl ec -in ec.key -outform DER -out sec1.der
@@ -273,9 +274,6 @@ if [ -n "$have_python" ]; then
 	for kv in $keys; do
 		f=${kv%%:*} enc=${kv#*:}
 		run "$MEETCERT" inspect --json "$f"
-		case $f in
-		*.der) todo "every unencrypted DER key is taken for an encrypted PKCS#8 one" ;;
-		esac
 		ok "json: $f is an unencrypted $enc key" key_is "$enc"
 	done
 else

@@ -192,7 +192,6 @@ forges_nothing() {
 	out_lacks 1 "^forged.pem: verified" && no_control "$OUT"
 }
 run "$MEETCERT" verify forged.pem chain.pem --role client
-todo "verify quotes the CN raw (mcert_cert_label): newlines, escapes"
 ok "verify: a CN with a newline and escapes forges no line" forges_nothing
 
 # ---- revocation: --crl against openssl verify -crl_check
@@ -285,7 +284,6 @@ fi
 run "$MEETCERT" match --passphrase-fd x ec-enc.key server-ec.pem
 ok "match --passphrase-fd x: exit 2, one line" rejected 2 "'x'"
 run "$MEETCERT" match --passphrase-fd 9 ec-enc.key server-ec.pem
-todo "a closed --passphrase-fd is reported as a wrong passphrase"
 ok "match --passphrase-fd 9 (not open): the message names fd 9" \
     err_has 2 "(fd|descriptor) 9"
 

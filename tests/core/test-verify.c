@@ -784,10 +784,7 @@ static const struct vcase vcases[] = {
 	{ .name = "root before the intermediate, root also in the CA file",
 	    .leaf = "leaf", .bundle = { "root", "inter" },
 	    .anchors = { "root" }, .ok = 1, .nwarn = 1,
-	    .warn = "bundle.pem #1 (CN=Root CA) comes before bundle.pem #2",
-	    .todo = "verify.c add_node: the anchor keeps the CA file's name, "
-	    "so order_findings misses the bundle's root-first order",
-	    .todo_on = TD_WARNINGS },
+	    .warn = "bundle.pem #1 (CN=Root CA) comes before bundle.pem #2" },
 };
 
 static const char *

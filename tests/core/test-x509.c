@@ -515,10 +515,7 @@ test_helpers(void)
 		clean = label != NULL;
 		for (p = label; p != NULL && *p != '\0'; p++)
 			clean &= (unsigned char)*p >= 0x20;
-		tap_todo("x509.c mcert_cert_label: control characters of "
-		    "the CN are copied raw into messages");
 		ok(clean, "mcert_cert_label: no control characters");
-		tap_todo(NULL);
 		free(label);
 	}
 	X509_free(x);
@@ -868,10 +865,8 @@ test_time(void)
 		{ "2026-01-32", -1, 0, NULL },
 		{ "2026-04-31", -1, 0, NULL },
 		{ "2026-02-30", -1, 0, NULL },
-		{ "2025-02-29", -1, 0,
-		    "timefmt.c: February 29 accepted in a common year" },
-		{ "2100-02-29", -1, 0,
-		    "timefmt.c: February 29 accepted in a common year" },
+		{ "2025-02-29", -1, 0, NULL },
+		{ "2100-02-29", -1, 0, NULL },
 		{ "2026-01-31T24:00", -1, 0, NULL },
 		{ "2026-01-31T12:60", -1, 0, NULL },
 		{ "2026-01-31T12:00:61", -1, 0, NULL },
@@ -883,8 +878,7 @@ test_time(void)
 		{ "2026-01-31T12:00:00+0100", -1, 0, NULL },
 		{ "2026-01-31T12:00:00+24:00", -1, 0, NULL },
 		{ "2026-01-31T12:00:00+01:60", -1, 0, NULL },
-		{ "2026-01-31T12:00:00.Z", -1, 0,
-		    "timefmt.c: a '.' without digits is taken as a fraction" },
+		{ "2026-01-31T12:00:00.Z", -1, 0, NULL },
 		{ " 2026-01-31", -1, 0, NULL },
 		{ "2026-01-31 ", -1, 0, NULL },
 		{ "2026-01-31\n", -1, 0, NULL },

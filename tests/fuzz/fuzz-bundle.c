@@ -40,11 +40,10 @@ check_result(const struct mcert_verify_result *res,
 	} else if (mcert_findings_count(&res->findings, MCERT_LEVEL_ERROR) != 1) {
 		abort();	/* a failure gives exactly one reason */
 	}
-	/* Findings quote certificate names raw, so a CN holding a newline
-	 * breaks a finding over two lines (tests/cli/interop.sh, TODO); check
-	 * for '\n' here again once names are escaped. */
+	/* A finding is one line: names in it are escaped. */
 	for (i = 0; i < res->findings.n; i++)
-		if (res->findings.v[i].text == NULL)
+		if (res->findings.v[i].text == NULL ||
+		    strchr(res->findings.v[i].text, '\n') != NULL)
 			abort();
 	for (i = 0; i < res->nchain; i++)
 		free(mcert_cert_describe(&res->chain[i]));

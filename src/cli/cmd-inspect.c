@@ -239,134 +239,195 @@ print_cert(const struct mcert_cert_info *ci)
 	    _("no"));
 }
 
+/* One file at a time, one object at a time: a trust store of hundreds of
+ * certificates costs the memory of one. */
+struct inspect {
+	int json;
+	time_t now;
+	size_t files;		/* JSON files written so far */
+	size_t objects;		/* JSON objects of the current file */
+	int begun;
+};
+
+static void
+json_put(json_t *v)
+{
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_ENCODE_ANY);
+	json_decref(v);
+}
+
 static int
-inspect_file(const char *path, const struct mcert_passphrase *pp,
-    json_t *jfiles, time_t now)
+on_begin(void *ctx, const struct mcert_file *f)
+{
+	struct inspect *in = ctx;
+
+	in->begun = 1;
+	in->objects = 0;
+	if (in->json) {
+		printf("%s\n{\"file\": ", in->files++ ? "," : "");
+		json_put(json_string(f->path));
+		printf(", \"format\": \"%s\", \"objects\": [",
+		    format_word(f->format));
+		return 0;
+	}
+	printf("%s: %s, ", f->path, format_word(f->format));
+	printf(ngettext("%zu certificate", "%zu certificates", f->ncert),
+	    f->ncert);
+	printf(", ");
+	printf(ngettext("%zu key", "%zu keys", f->nkey), f->nkey);
+	printf(", ");
+	printf(ngettext("%zu CSR", "%zu CSRs", f->ncsr), f->ncsr);
+	if (f->ncrl > 0) {
+		printf(", ");
+		printf(ngettext("%zu CRL", "%zu CRLs", f->ncrl), f->ncrl);
+	}
+	printf("\n");
+	return 0;
+}
+
+static json_t *
+show_cert(const struct inspect *in, const struct mcert_file *f,
+    const struct mcert_object *o)
 {
 	struct mcert_error err = { 0 };
-	struct mcert_file *f;
-	json_t *jobjs = NULL;
-	size_t i;
-	int ret = CLI_OK;
+	struct mcert_cert_info ci;
+	json_t *jo = NULL;
 
+	if (mcert_cert_info(o->cert, in->now, &ci, &err) != 0) {
+		cli_error("%s: #%d: %s", f->path, o->index, err.msg);
+		return NULL;
+	}
+	if (in->json) {
+		jo = json_cert(&ci);
+	} else {
+		printf(_("  certificate #%d\n"), o->index);
+		print_cert(&ci);
+	}
+	mcert_cert_info_free(&ci);
+	return jo;
+}
+
+static json_t *
+show_key(const struct inspect *in, const struct mcert_object *o)
+{
+	struct mcert_key_info ki;
+	json_t *jo;
+
+	mcert_key_info(o->key, &ki);
+	if (in->json) {
+		jo = json_pack("{s:b, s:s}", "encrypted", o->encrypted,
+		    "encoding", o->encoding);
+		json_object_set_new(jo, "key", o->key ? json_key(&ki) :
+		    json_null());
+		return jo;
+	}
+	printf(_("  private key #%d\n"), o->index);
+	if (o->key != NULL)
+		printf("    %-20s %s %d%s%s\n", _("type"), ki.type, ki.bits,
+		    ki.curve[0] ? " " : "", ki.curve);
+	else
+		printf("    %-20s %s\n", _("type"), _("(locked: give the "
+		    "passphrase with --passphrase-fd to see it)"));
+	printf("    %-20s %s\n", _("encoding"), o->encoding);
+	printf("    %-20s %s\n", _("encrypted"), o->encrypted ? _("yes") :
+	    _("no"));
+	return NULL;
+}
+
+static json_t *
+show_csr(const struct inspect *in, const struct mcert_file *f,
+    const struct mcert_object *o)
+{
+	struct mcert_error err = { 0 };
+	struct mcert_csr_info ri;
+	json_t *jo = NULL;
+	size_t k;
+
+	if (mcert_csr_info(o->csr, &ri, &err) != 0) {
+		cli_error("%s: CSR #%d: %s", f->path, o->index, err.msg);
+		return NULL;
+	}
+	if (in->json) {
+		jo = json_pack("{s:s, s:o, s:o, s:s, s:b}", "subject",
+		    ri.subject, "san", json_san(ri.san, ri.nsan), "key",
+		    json_key(&ri.key), "signature_algorithm", ri.sig_alg,
+		    "signature_ok", ri.signature_ok);
+	} else {
+		printf(_("  CSR #%d\n"), o->index);
+		printf("    %-20s %s\n", _("subject"), ri.subject);
+		print_list_start(_("subjectAltName"));
+		if (ri.nsan == 0)
+			printf("%s", _("(none)"));
+		for (k = 0; k < ri.nsan; k++)
+			printf("%s%s:%s", k ? ", " : "",
+			    san_word(ri.san[k].kind), ri.san[k].value);
+		printf("\n    %-20s %s %d%s%s\n", _("public key"),
+		    ri.key.type, ri.key.bits, ri.key.curve[0] ? " " : "",
+		    ri.key.curve);
+		printf("    %-20s %s\n", _("signature"), ri.signature_ok ?
+		    _("verifies") : _("DOES NOT VERIFY: the CSR was altered; "
+		    "make it again"));
+	}
+	mcert_csr_info_free(&ri);
+	return jo;
+}
+
+static int
+on_object(void *ctx, const struct mcert_file *f, const struct mcert_object *o)
+{
+	struct inspect *in = ctx;
+	json_t *jo = NULL;
+
+	switch (o->kind) {
+	case MCERT_KIND_CERT:
+		jo = show_cert(in, f, o);
+		break;
+	case MCERT_KIND_KEY:
+		jo = show_key(in, o);
+		break;
+	case MCERT_KIND_CSR:
+		jo = show_csr(in, f, o);
+		break;
+	case MCERT_KIND_CRL:
+		if (!in->json)
+			printf(_("  CRL #%d\n"), o->index);
+		jo = crl_object(o->crl, in->json);
+		break;
+	}
+	if (in->json && jo == NULL)
+		return MCERT_E_NOMEM;
+	if (jo != NULL) {
+		json_object_set_new(jo, "kind", json_string(kind_word(o->kind)));
+		json_object_set_new(jo, "index", json_integer(o->index));
+		printf("%s\n", in->objects++ ? "," : "");
+		json_put(jo);
+	}
+	return 0;
+}
+
+static int
+inspect_file(struct inspect *in, const char *path,
+    const struct mcert_passphrase *pp)
+{
+	const struct mcert_file_visitor v = { on_begin, on_object, in };
+	struct mcert_error err = { 0 };
+	int r;
+
+	in->begun = 0;
 	/* Keys stay locked unless a passphrase was given with
 	 * --passphrase-fd: inspect never prompts on its own. */
-	if (mcert_file_load(path, ((struct cli_passphrase *)pp->ctx)->fd >= 0 ?
-	    0 : MCERT_LOAD_KEEP_LOCKED, pp, &f, &err) != 0) {
+	r = mcert_file_visit(path, ((struct cli_passphrase *)pp->ctx)->fd >= 0 ?
+	    0 : MCERT_LOAD_KEEP_LOCKED, pp, &v, &err);
+	if (in->json && in->begun)
+		printf("]}");
+	if (r != 0) {
+		if (in->json && in->begun)
+			fflush(stdout);
 		cli_error("%s", err.msg);
 		return CLI_USAGE;
 	}
-	if (jfiles != NULL) {
-		jobjs = json_array();
-		json_array_append_new(jfiles, json_pack("{s:s, s:s, s:o}",
-		    "file", path, "format", format_word(f->format), "objects",
-		    jobjs));
-	} else {
-		printf("%s: %s, ", path, format_word(f->format));
-		printf(ngettext("%zu certificate", "%zu certificates", f->ncert),
-		    f->ncert);
-		printf(", ");
-		printf(ngettext("%zu key", "%zu keys", f->nkey), f->nkey);
-		printf(", ");
-		printf(ngettext("%zu CSR", "%zu CSRs", f->ncsr), f->ncsr);
-		if (f->ncrl > 0) {
-			printf(", ");
-			printf(ngettext("%zu CRL", "%zu CRLs", f->ncrl), f->ncrl);
-		}
-		printf("\n");
-	}
-	for (i = 0; i < f->nobj && ret == CLI_OK; i++) {
-		const struct mcert_object *o = &f->obj[i];
-		json_t *jo = NULL;
-
-		if (o->kind == MCERT_KIND_CERT) {
-			struct mcert_cert_info ci;
-
-			if (mcert_cert_info(o->cert, now, &ci, &err) != 0) {
-				cli_error("%s: #%d: %s", path, o->index, err.msg);
-				ret = CLI_USAGE;
-				break;
-			}
-			if (jobjs != NULL) {
-				jo = json_cert(&ci);
-			} else {
-				printf(_("  certificate #%d\n"), o->index);
-				print_cert(&ci);
-			}
-			mcert_cert_info_free(&ci);
-		} else if (o->kind == MCERT_KIND_KEY) {
-			struct mcert_key_info ki;
-
-			mcert_key_info(o->key, &ki);
-			if (jobjs != NULL) {
-				jo = json_pack("{s:b, s:s}", "encrypted",
-				    o->encrypted, "encoding", o->encoding);
-				json_object_set_new(jo, "key", o->key ?
-				    json_key(&ki) : json_null());
-			} else {
-				printf(_("  private key #%d\n"), o->index);
-				if (o->key != NULL)
-					printf("    %-20s %s %d%s%s\n", _("type"),
-					    ki.type, ki.bits, ki.curve[0] ?
-					    " " : "", ki.curve);
-				else
-					printf("    %-20s %s\n", _("type"),
-					    _("(locked: give the passphrase to "
-					    "see it)"));
-				printf("    %-20s %s\n", _("encoding"),
-				    o->encoding);
-				printf("    %-20s %s\n", _("encrypted"),
-				    o->encrypted ? _("yes") : _("no"));
-			}
-		} else if (o->kind == MCERT_KIND_CRL) {
-			if (jobjs == NULL)
-				printf(_("  CRL #%d\n"), o->index);
-			jo = crl_object(o->crl, jobjs != NULL);
-		} else {
-			struct mcert_csr_info ri;
-			size_t k;
-
-			if (mcert_csr_info(o->csr, &ri, &err) != 0) {
-				cli_error("%s: %s", path, err.msg);
-				ret = CLI_USAGE;
-				break;
-			}
-			if (jobjs != NULL) {
-				jo = json_pack("{s:s, s:o, s:o, s:s, s:b}",
-				    "subject", ri.subject, "san",
-				    json_san(ri.san, ri.nsan), "key",
-				    json_key(&ri.key), "signature_algorithm",
-				    ri.sig_alg, "signature_ok",
-				    ri.signature_ok);
-			} else {
-				printf(_("  CSR #%d\n"), o->index);
-				printf("    %-20s %s\n", _("subject"), ri.subject);
-				print_list_start(_("subjectAltName"));
-				if (ri.nsan == 0)
-					printf("%s", _("(none)"));
-				for (k = 0; k < ri.nsan; k++)
-					printf("%s%s:%s", k ? ", " : "",
-					    san_word(ri.san[k].kind),
-					    ri.san[k].value);
-				printf("\n    %-20s %s %d%s%s\n", _("public key"),
-				    ri.key.type, ri.key.bits,
-				    ri.key.curve[0] ? " " : "", ri.key.curve);
-				printf("    %-20s %s\n", _("signature"),
-				    ri.signature_ok ? _("verifies") :
-				    _("DOES NOT VERIFY: the CSR was altered; "
-				    "make it again"));
-			}
-			mcert_csr_info_free(&ri);
-		}
-		if (jo != NULL) {
-			json_object_set_new(jo, "kind", json_string(
-			    kind_word(o->kind)));
-			json_object_set_new(jo, "index", json_integer(o->index));
-			json_array_append_new(jobjs, jo);
-		}
-	}
-	mcert_file_free(f);
-	return ret;
+	return CLI_OK;
 }
 
 static int
@@ -380,9 +441,8 @@ run(int argc, char **argv)
 	};
 	struct cli_passphrase cp = { .fd = -1 };
 	struct mcert_passphrase pp;
-	json_t *root = NULL, *jfiles = NULL;
+	struct inspect in = { 0 };
 	int c, json = 0, ret = CLI_OK, r, shown = 0;
-	time_t now = time(NULL);
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
@@ -401,21 +461,18 @@ run(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage(&cmd_inspect);
 	cli_passphrase_init(&cp, &pp);
-	if (json) {
-		jfiles = json_array();
-		root = json_pack("{s:o}", "files", jfiles);
-	}
+	in.json = json;
+	in.now = time(NULL);
+	if (json)
+		printf("{\"files\": [");
 	for (; optind < argc; optind++) {
 		if (!json && shown++ > 0)
 			printf("\n");
-		if ((r = inspect_file(argv[optind], &pp, jfiles, now)) != CLI_OK)
+		if ((r = inspect_file(&in, argv[optind], &pp)) != CLI_OK)
 			ret = r;
 	}
-	if (root != NULL) {
-		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		printf("\n");
-		json_decref(root);
-	}
+	if (json)
+		printf("\n]}\n");
 	return ret;
 }
 

@@ -40,40 +40,88 @@ pass_cb(char *buf, int size, int rwflag, void *u)
 	return ps->len;
 }
 
+static void
+object_clear(struct mcert_object *o)
+{
+	X509_free(o->cert);
+	EVP_PKEY_free(o->key);
+	X509_REQ_free(o->csr);
+	X509_CRL_free(o->crl);
+}
+
+/* Numbers the object within its kind, then hands it to the visitor (and
+ * frees it) or keeps it in f. */
 static int
 push(struct mcert_file *f, struct mcert_object *o, struct mcert_error *err)
 {
 	struct mcert_object *grown;
+	int r;
 
+	o->index = (int)++f->seen[o->kind];
+	if (f->visitor != NULL) {
+		r = f->visitor->object(f->visitor->ctx, f, o);
+		object_clear(o);
+		if (r != 0)
+			return mcert_error_set(err, r, r == MCERT_E_NOMEM ?
+			    N_("%s: out of memory") : N_("%s: stopped"),
+			    f->path);
+		return MCERT_OK;
+	}
 	if ((f->nobj & (f->nobj - 1)) == 0) {	/* 0, 1, 2, 4, ...: grow */
 		grown = realloc(f->obj, (f->nobj ? f->nobj * 2 : 1) *
 		    sizeof(*grown));
 		if (grown == NULL) {
-			X509_free(o->cert);
-			EVP_PKEY_free(o->key);
-			X509_REQ_free(o->csr);
-			X509_CRL_free(o->crl);
+			object_clear(o);
 			return mcert_error_set(err, MCERT_E_NOMEM,
 			    N_("%s: out of memory"), f->path);
 		}
 		f->obj = grown;
 	}
-	switch (o->kind) {
-	case MCERT_KIND_CERT:
-		o->index = (int)++f->ncert;
-		break;
-	case MCERT_KIND_KEY:
-		o->index = (int)++f->nkey;
-		break;
-	case MCERT_KIND_CSR:
-		o->index = (int)++f->ncsr;
-		break;
-	case MCERT_KIND_CRL:
-		o->index = (int)++f->ncrl;
-		break;
-	}
 	f->obj[f->nobj++] = *o;
 	return MCERT_OK;
+}
+
+/* How many objects of each kind the blocks hold, before they are decoded
+ * one at a time: PKCS#7 blocks are opened to count their certificates. */
+static void
+count_pem(struct mcert_file *f, const unsigned char *buf,
+    struct mcert_pem_block *blocks, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *l = blocks[i].label;
+
+		if (strcmp(l, "CERTIFICATE") == 0 ||
+		    strcmp(l, "X509 CERTIFICATE") == 0 ||
+		    strcmp(l, "TRUSTED CERTIFICATE") == 0)
+			f->ncert++;
+		else if (strcmp(l, "CERTIFICATE REQUEST") == 0 ||
+		    strcmp(l, "NEW CERTIFICATE REQUEST") == 0)
+			f->ncsr++;
+		else if (strcmp(l, "X509 CRL") == 0)
+			f->ncrl++;
+		else if (strcmp(l, "PRIVATE KEY") == 0 ||
+		    strcmp(l, "ENCRYPTED PRIVATE KEY") == 0 ||
+		    strcmp(l, "RSA PRIVATE KEY") == 0 ||
+		    strcmp(l, "EC PRIVATE KEY") == 0)
+			f->nkey++;
+		else if ((strcmp(l, "PKCS7") == 0 ||
+		    strcmp(l, "CERTIFICATE CHAIN") == 0) &&
+		    mcert_pem_decode(buf, f->path, &blocks[i], NULL) ==
+		    MCERT_OK) {
+			const unsigned char *p = blocks[i].der;
+			PKCS7 *p7 = d2i_PKCS7(NULL, &p, (long)blocks[i].der_len);
+
+			if (p7 != NULL && PKCS7_type_is_signed(p7) &&
+			    p7->d.sign != NULL)
+				f->ncert += (size_t)sk_X509_num(
+				    p7->d.sign->cert);
+			PKCS7_free(p7);
+			mcert_pem_block_release(&blocks[i]);
+		}
+	}
+	ERR_clear_error();
 }
 
 static int
@@ -219,7 +267,7 @@ load_pem_key(struct mcert_file *f, const unsigned char *buf,
 
 static int
 load_pem(struct mcert_file *f, const unsigned char *buf,
-    const struct mcert_pem_block *blocks, size_t n,
+    struct mcert_pem_block *blocks, size_t n,
     const struct mcert_passphrase *pp, unsigned int flags,
     struct mcert_error *err)
 {
@@ -227,9 +275,14 @@ load_pem(struct mcert_file *f, const unsigned char *buf,
 	int ret;
 
 	for (i = 0; i < n; i++) {
-		const struct mcert_pem_block *b = &blocks[i];
-		const unsigned char *p = b->der;
+		struct mcert_pem_block *b = &blocks[i];
+		const unsigned char *p;
 		const char *l = b->label;
+
+		/* One block decoded at a time, released once read. */
+		if ((ret = mcert_pem_decode(buf, f->path, b, err)) != MCERT_OK)
+			return ret;
+		p = b->der;
 
 		if (strcmp(l, "CERTIFICATE") == 0 ||
 		    strcmp(l, "X509 CERTIFICATE") == 0 ||
@@ -307,6 +360,7 @@ load_pem(struct mcert_file *f, const unsigned char *buf,
 		} else {
 			f->nskipped++;
 		}
+		mcert_pem_block_release(b);
 	}
 	return MCERT_OK;
 }
@@ -476,57 +530,132 @@ looks_binary(const unsigned char *buf, size_t len)
 	    memmem(buf, len, "-----BEGIN ", 11) == NULL;
 }
 
+static void
+set_totals(struct mcert_file *f)
+{
+	f->ncert = f->seen[MCERT_KIND_CERT];
+	f->nkey = f->seen[MCERT_KIND_KEY];
+	f->ncsr = f->seen[MCERT_KIND_CSR];
+	f->ncrl = f->seen[MCERT_KIND_CRL];
+}
+
+static int
+load_mem(struct mcert_file *f, const unsigned char *buf, size_t len,
+    unsigned int flags, const struct mcert_passphrase *pp,
+    struct mcert_error *err)
+{
+	const struct mcert_file_visitor *v = f->visitor;
+	struct mcert_pem_block *blocks = NULL;
+	size_t n = 0, i;
+	int ret, r;
+
+	if (len == 0)
+		return mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: the file is empty; copy it again from its source"),
+		    f->path);
+	if (looks_binary(buf, len)) {
+		/* One DER object (or a PKCS#7 of a few): kept, then shown. */
+		f->visitor = NULL;
+		ret = load_der(f, buf, len, pp, flags, err);
+		f->visitor = v;
+		set_totals(f);
+		if (ret != MCERT_OK || v == NULL || f->nobj == 0)
+			goto done;
+		if ((r = v->begin(v->ctx, f)) != 0)
+			return mcert_error_set(err, r, N_("%s: stopped"),
+			    f->path);
+		for (i = 0; i < f->nobj; i++)
+			if ((r = v->object(v->ctx, f, &f->obj[i])) != 0)
+				return mcert_error_set(err, r,
+				    N_("%s: stopped"), f->path);
+		goto done;
+	}
+	if ((ret = mcert_pem_scan_lazy(buf, len, f->path, &blocks, &n,
+	    &f->layout, err)) != MCERT_OK)
+		return ret;
+	if (n == 0) {
+		ret = mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: no PEM block (-----BEGIN ...) and not DER; is this "
+		    "the right file?"), f->path);
+		goto out;
+	}
+	f->format = MCERT_FMT_PEM;
+	count_pem(f, buf, blocks, n);
+	if (v != NULL && f->ncert + f->nkey + f->ncsr + f->ncrl > 0 &&
+	    (r = v->begin(v->ctx, f)) != 0) {
+		ret = mcert_error_set(err, r, N_("%s: stopped"), f->path);
+		goto out;
+	}
+	ret = load_pem(f, buf, blocks, n, pp, flags, err);
+done:
+	set_totals(f);	/* what was really read, whatever was counted */
+	if (ret == MCERT_OK && f->seen[MCERT_KIND_CERT] +
+	    f->seen[MCERT_KIND_KEY] + f->seen[MCERT_KIND_CSR] +
+	    f->seen[MCERT_KIND_CRL] == 0)
+		ret = mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: holds no certificate, private key, CSR or CRL (only "
+		    "%zu block(s) of other kinds)"), f->path, f->nskipped);
+out:
+	mcert_pem_blocks_free(blocks, n);
+	ERR_clear_error();
+	return ret;
+}
+
+static struct mcert_file *
+file_new(const char *name, struct mcert_error *err)
+{
+	struct mcert_file *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->path = strdup(name)) == NULL) {
+		free(f);
+		mcert_error_set(err, MCERT_E_NOMEM, N_("%s: out of memory"),
+		    name);
+		return NULL;
+	}
+	return f;
+}
+
 int
 mcert_file_load_mem(const unsigned char *buf, size_t len, const char *name,
     unsigned int flags, const struct mcert_passphrase *pp,
     struct mcert_file **out, struct mcert_error *err)
 {
-	struct mcert_pem_block *blocks = NULL;
 	struct mcert_file *f;
-	size_t n = 0;
 	int ret;
 
 	*out = NULL;
-	if ((f = calloc(1, sizeof(*f))) == NULL ||
-	    (f->path = strdup(name)) == NULL) {
-		free(f);
-		return mcert_error_set(err, MCERT_E_NOMEM,
-		    N_("%s: out of memory"), name);
+	if ((f = file_new(name, err)) == NULL)
+		return MCERT_E_NOMEM;
+	if ((ret = load_mem(f, buf, len, flags, pp, err)) != MCERT_OK) {
+		mcert_file_free(f);
+		return ret;
 	}
-	if (len == 0) {
-		ret = mcert_error_set(err, MCERT_E_PARSE,
-		    N_("%s: the file is empty; copy it again from its source"),
-		    name);
-		goto out;
+	*out = f;
+	return MCERT_OK;
+}
+
+int
+mcert_file_visit(const char *path, unsigned int flags,
+    const struct mcert_passphrase *pp, const struct mcert_file_visitor *v,
+    struct mcert_error *err)
+{
+	struct mcert_file *f;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	if ((ret = mcert_file_read(path, &buf, &len, err)) != MCERT_OK)
+		return ret;
+	if ((f = file_new(path, err)) == NULL) {
+		ret = MCERT_E_NOMEM;
+	} else {
+		f->visitor = v;
+		ret = load_mem(f, buf, len, flags, pp, err);
+		mcert_file_free(f);
 	}
-	if (looks_binary(buf, len)) {
-		ret = load_der(f, buf, len, pp, flags, err);
-		goto done;
-	}
-	if ((ret = mcert_pem_scan(buf, len, name, &blocks, &n, &f->layout,
-	    err)) != MCERT_OK)
-		goto out;
-	if (n == 0) {
-		ret = mcert_error_set(err, MCERT_E_PARSE,
-		    N_("%s: no PEM block (-----BEGIN ...) and not DER; is this "
-		    "the right file?"), name);
-		goto out;
-	}
-	f->format = MCERT_FMT_PEM;
-	ret = load_pem(f, buf, blocks, n, pp, flags, err);
-done:
-	if (ret == MCERT_OK && f->nobj == 0)
-		ret = mcert_error_set(err, MCERT_E_PARSE,
-		    N_("%s: holds no certificate, private key, CSR or CRL (only %zu "
-		    "block(s) of other kinds)"), name, f->nskipped);
-	if (ret == MCERT_OK) {
-		*out = f;
-		f = NULL;	/* transferred */
-	}
-out:
-	mcert_pem_blocks_free(blocks, n);
-	mcert_file_free(f);
-	ERR_clear_error();
+	mcert_wipe(buf, len);
+	free(buf);
 	return ret;
 }
 
@@ -555,12 +684,8 @@ mcert_file_free(struct mcert_file *f)
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->nobj; i++) {
-		X509_free(f->obj[i].cert);
-		EVP_PKEY_free(f->obj[i].key);
-		X509_REQ_free(f->obj[i].csr);
-		X509_CRL_free(f->obj[i].crl);
-	}
+	for (i = 0; i < f->nobj; i++)
+		object_clear(&f->obj[i]);
 	free(f->obj);
 	free(f->path);
 	free(f);

@@ -44,14 +44,30 @@ struct mcert_object {
 	const char *encoding;	/* "PKCS#8", "PKCS#1", "SEC1", "PKCS#7", ... */
 };
 
+struct mcert_file_visitor;
+
 struct mcert_file {
 	char *path;
 	enum mcert_format format;
 	struct mcert_pem_layout layout;	/* zeroed unless format is PEM */
 	struct mcert_object *obj;
 	size_t nobj;
-	size_t ncert, nkey, ncsr, ncrl;
+	size_t ncert, nkey, ncsr, ncrl;	/* how many of each the file holds */
 	size_t nskipped;	/* PEM blocks of other kinds (PUBLIC KEY, ...) */
+	/* The loader's own: objects numbered so far, and the visitor. */
+	size_t seen[4];
+	const struct mcert_file_visitor *visitor;
+};
+
+/* For a file read one object at a time (inspect on a trust store of
+ * hundreds of certificates): begin() once the totals in f are known, then
+ * object() for each, which is freed when it returns.  A non-zero return
+ * stops the walk and is returned. */
+struct mcert_file_visitor {
+	int (*begin)(void *ctx, const struct mcert_file *f);
+	int (*object)(void *ctx, const struct mcert_file *f,
+	    const struct mcert_object *o);
+	void *ctx;
 };
 
 /* A certificate with where it came from, so messages can say
@@ -78,6 +94,13 @@ int mcert_file_load(const char *path, unsigned int flags,
 int mcert_file_load_mem(const unsigned char *buf, size_t len,
     const char *name, unsigned int flags, const struct mcert_passphrase *pp,
     struct mcert_file **out, struct mcert_error *err);
+
+/* Reads path as mcert_file_load does, handing each object to v instead of
+ * keeping it: memory stays that of one object.  Objects already visited
+ * stay visited when a later block is damaged. */
+int mcert_file_visit(const char *path, unsigned int flags,
+    const struct mcert_passphrase *pp, const struct mcert_file_visitor *v,
+    struct mcert_error *err);
 
 void mcert_file_free(struct mcert_file *f);
 

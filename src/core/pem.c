@@ -223,12 +223,8 @@ mcert_pem_blocks_free(struct mcert_pem_block *blocks, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (blocks[i].der != NULL) {
-			mcert_wipe(blocks[i].der, blocks[i].der_len);
-			free(blocks[i].der);
-		}
-	}
+	for (i = 0; i < n; i++)
+		mcert_pem_block_release(&blocks[i]);
 	free(blocks);
 }
 
@@ -257,10 +253,10 @@ note_gap(const unsigned char *buf, size_t s, size_t e,
 		lay->blank_between++;
 }
 
-int
-mcert_pem_scan(const unsigned char *buf, size_t len, const char *name,
+static int
+scan(const unsigned char *buf, size_t len, const char *name,
     struct mcert_pem_block **blocks, size_t *n,
-    struct mcert_pem_layout *layout, struct mcert_error *err)
+    struct mcert_pem_layout *layout, int lazy, struct mcert_error *err)
 {
 	struct mcert_pem_block *v = NULL, *grown, *b;
 	size_t nv = 0, cap = 0, pos = 0, lineno = 0, s, e, next;
@@ -317,7 +313,9 @@ mcert_pem_scan(const unsigned char *buf, size_t len, const char *name,
 			}
 			b->end = e;
 			body_end = s;
-			if (!b->has_headers &&
+			b->body = body_start;
+			b->body_end = body_end;
+			if (!lazy && !b->has_headers &&
 			    (ret = decode_body(buf, body_start, body_end, name, b,
 			    err)) != MCERT_OK)
 				goto fail;
@@ -356,6 +354,42 @@ mcert_pem_scan(const unsigned char *buf, size_t len, const char *name,
 fail:
 	mcert_pem_blocks_free(v, nv);
 	return ret;
+}
+
+int
+mcert_pem_scan(const unsigned char *buf, size_t len, const char *name,
+    struct mcert_pem_block **blocks, size_t *n,
+    struct mcert_pem_layout *layout, struct mcert_error *err)
+{
+	return scan(buf, len, name, blocks, n, layout, 0, err);
+}
+
+int
+mcert_pem_scan_lazy(const unsigned char *buf, size_t len, const char *name,
+    struct mcert_pem_block **blocks, size_t *n,
+    struct mcert_pem_layout *layout, struct mcert_error *err)
+{
+	return scan(buf, len, name, blocks, n, layout, 1, err);
+}
+
+int
+mcert_pem_decode(const unsigned char *buf, const char *name,
+    struct mcert_pem_block *b, struct mcert_error *err)
+{
+	if (b->der != NULL || b->has_headers)
+		return MCERT_OK;
+	return decode_body(buf, b->body, b->body_end, name, b, err);
+}
+
+void
+mcert_pem_block_release(struct mcert_pem_block *b)
+{
+	if (b->der != NULL) {
+		mcert_wipe(b->der, b->der_len);
+		free(b->der);
+		b->der = NULL;
+		b->der_len = 0;
+	}
 }
 
 char *

@@ -17,7 +17,8 @@ struct mcert_pem_block {
 	size_t begin, end;	/* the block's bytes: BEGIN dashes to END dashes */
 	int has_headers;	/* RFC 1421 headers (legacy encrypted key) */
 	unsigned char *der;	/* the decoded body; NULL when has_headers */
-	size_t der_len;
+	size_t der_len;		/* (or until mcert_pem_decode, when lazy) */
+	size_t body, body_end;	/* the base64 text */
 };
 
 /* How the text around the blocks looks: the guide's bundle format (§1.2.4)
@@ -45,6 +46,19 @@ int mcert_file_read(const char *path, unsigned char **buf, size_t *len,
 int mcert_pem_scan(const unsigned char *buf, size_t len, const char *name,
     struct mcert_pem_block **blocks, size_t *n,
     struct mcert_pem_layout *layout, struct mcert_error *err);
+
+/* The same, leaving the bodies to mcert_pem_decode: a trust store of
+ * hundreds of blocks is then decoded one block at a time. */
+int mcert_pem_scan_lazy(const unsigned char *buf, size_t len,
+    const char *name, struct mcert_pem_block **blocks, size_t *n,
+    struct mcert_pem_layout *layout, struct mcert_error *err);
+
+/* Decodes b's body from buf (once; a no-op when decoded or has_headers). */
+int mcert_pem_decode(const unsigned char *buf, const char *name,
+    struct mcert_pem_block *b, struct mcert_error *err);
+
+/* Frees and wipes b's decoded body. */
+void mcert_pem_block_release(struct mcert_pem_block *b);
 
 void mcert_pem_blocks_free(struct mcert_pem_block *blocks, size_t n);
 

@@ -23,6 +23,12 @@ struct cli_cmd {
 extern const struct cli_cmd cmd_inspect;
 extern const struct cli_cmd cmd_match;
 extern const struct cli_cmd cmd_verify;
+extern const struct cli_cmd cmd_csr;
+extern const struct cli_cmd cmd_selfsigned;
+extern const struct cli_cmd cmd_sign;
+extern const struct cli_cmd cmd_certreq;
+extern const struct cli_cmd cmd_split;
+extern const struct cli_cmd cmd_bundle;
 
 /* "meetcert: " + message on stderr, one line. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -41,6 +47,13 @@ struct cli_passphrase {
 	int used;
 };
 void cli_passphrase_init(struct cli_passphrase *cp, struct mcert_passphrase *pp);
+
+/* DIR/BASE.EXT (DIR may be NULL).  Exits on out of memory: a front end. */
+char *cli_path(const char *dir, const char *base, const char *ext);
+
+/* Prints each warning of f on stderr. */
+struct mcert_findings;
+void cli_print_warnings(const struct mcert_findings *f);
 
 /* Parses a file descriptor number for --passphrase-fd and checks that it
  * is open; -1 (the error printed) when it is not. */

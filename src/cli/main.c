@@ -11,6 +11,12 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_inspect,
 	&cmd_match,
 	&cmd_verify,
+	&cmd_csr,
+	&cmd_selfsigned,
+	&cmd_sign,
+	&cmd_certreq,
+	&cmd_split,
+	&cmd_bundle,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
@@ -30,7 +36,7 @@ help(FILE *out)
 	    "Certificates for Cisco Meeting Server, by the guide's rules.\n\n"
 	    "Commands:\n"));
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i]->name,
+		fprintf(out, "  %-10s %s\n", commands[i]->name,
 		    _(commands[i]->summary));
 	fprintf(out, _("\nUsage of each command:\n"));
 	for (i = 0; i < NCOMMANDS; i++)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "verify.h"
 
 void
 cli_error(const char *fmt, ...)
@@ -134,4 +135,27 @@ cli_passphrase_init(struct cli_passphrase *cp, struct mcert_passphrase *pp)
 {
 	pp->get = passphrase_get;
 	pp->ctx = cp;
+}
+
+char *
+cli_path(const char *dir, const char *base, const char *ext)
+{
+	char *p;
+
+	if (asprintf(&p, "%s%s%s.%s", dir != NULL ? dir : "",
+	    dir != NULL && *dir != '\0' && dir[strlen(dir) - 1] != '/' ? "/" :
+	    "", base, ext) == -1) {
+		cli_error("%s", _("out of memory"));
+		exit(CLI_USAGE);
+	}
+	return p;
+}
+
+void
+cli_print_warnings(const struct mcert_findings *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		cli_warning("%s", f->v[i].text);
 }

@@ -1,0 +1,247 @@
+/* meetcert csr and meetcert selfsigned: a new key with a CSR, or with a
+ * self-signed certificate, under names that never replace a file. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ca.h"
+#include "cli.h"
+#include "csr.h"
+#include "files.h"
+#include "keygen.h"
+#include "names.h"
+
+enum { OPT_KEY = 256, OPT_DIR, OPT_NO_USAGE, OPT_CA, OPT_DAYS };
+
+struct make {
+	const struct cli_cmd *cmd;
+	int selfsigned;
+	enum mcert_keytype keytype;
+	const char *dir;
+	int usage;		/* csr: ask for KeyUsage and EKU */
+	int ca;			/* selfsigned: a CA certificate */
+	int days;
+};
+
+static int
+parse_options(struct make *m, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "dir", required_argument, NULL, OPT_DIR },
+		{ "no-usage", no_argument, NULL, OPT_NO_USAGE },
+		{ "ca", no_argument, NULL, OPT_CA },
+		{ "days", required_argument, NULL, OPT_DAYS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_KEY:
+			if (mcert_keytype_parse(optarg, &m->keytype) != 0) {
+				cli_error(_("--key: '%s' is not a key type; use "
+				    "rsa2048, rsa3072, rsa4096, ec256 or ec384"),
+				    optarg);
+				return -1;
+			}
+			break;
+		case OPT_DIR:
+			m->dir = optarg;
+			break;
+		case OPT_NO_USAGE:
+			if (m->selfsigned)
+				goto usage;
+			m->usage = 0;
+			break;
+		case OPT_CA:
+			if (!m->selfsigned)
+				goto usage;
+			m->ca = 1;
+			break;
+		case OPT_DAYS:
+			if (!m->selfsigned)
+				goto usage;
+			m->days = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || m->days < 1 ||
+			    m->days > 36500) {
+				cli_error(_("--days: '%s' is not a number of days "
+				    "from 1 to 36500"), optarg);
+				return -1;
+			}
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind < argc)
+		return 0;
+usage:
+	cli_usage(m->cmd);
+	return -1;
+}
+
+/* selfsigned with no CN: pki takes the basename, as `pki selfsigned
+ * callbridge` does. */
+static int
+parse_subject(const struct make *m, const char *basename, int argc,
+    char **argv, struct mcert_subject *s, struct mcert_error *err)
+{
+	char *cn = NULL, **v;
+	int i, r, has_cn = 0;
+
+	for (i = 0; i < argc; i++)
+		has_cn |= strncmp(argv[i], "CN:", 3) == 0;
+	if (!m->selfsigned || has_cn)
+		return mcert_subject_parse(argc, argv, m->ca ? MCERT_CN_FREE :
+		    MCERT_CN_HOST, s, err);
+	if ((v = calloc((size_t)argc + 1, sizeof(char *))) == NULL ||
+	    asprintf(&cn, "CN:%s", basename) == -1) {
+		free(v);
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	}
+	v[0] = cn;
+	for (i = 0; i < argc; i++)
+		v[i + 1] = argv[i];
+	r = mcert_subject_parse(argc + 1, v, MCERT_CN_FREE, s, err);
+	free(cn);
+	free(v);
+	return r;
+}
+
+static void
+print_summary(const struct make *m, const char *basename,
+    const struct mcert_subject *s, const char *keypath, const char *outpath)
+{
+	char *line;
+	size_t i;
+
+	if (m->selfsigned)
+		printf(_("Created key file %s and %s certificate %s\n"), keypath,
+		    m->ca ? _("self-signed CA") : _("self-signed"), outpath);
+	else
+		printf(_("Created key file %s and CSR %s\n"), keypath, outpath);
+	printf("  %-16s CN=%s\n", _("subject"), s->cn);
+	printf("  %-16s ", _("subjectAltName"));
+	if (s->nsan == 0)
+		printf("%s", _("(none)"));
+	for (i = 0; i < s->nsan; i++)
+		printf("%s%s", i ? "," : "", s->san[i]);
+	printf("\n  %-16s %s\n", _("key"), mcert_keytype_name(m->keytype));
+	if (!m->selfsigned && (line = mcert_subject_pki_line("csr", basename,
+	    s)) != NULL) {
+		printf("  %-16s %s\n", _("on the MMP"), line);
+		free(line);
+	}
+	if (!m->ca && s->nsan == 0 &&
+	    mcert_name_check_fqdn(s->cn, "CN", 1, NULL) == MCERT_OK)
+		cli_warning(_("%s has no subjectAltName; browsers and most "
+		    "peers ignore the CN: add subjectAltName:%s"), outpath,
+		    s->cn);
+}
+
+static int
+make(struct make *m, int argc, char **argv)
+{
+	struct mcert_subject s;
+	struct mcert_error err = { 0 };
+	struct mcert_sign_opts so = { 0 };
+	const char *basename;
+	char *keypath = NULL, *outpath = NULL;
+	EVP_PKEY *key = NULL;
+	X509_REQ *req = NULL;
+	X509 *cert = NULL;
+	int ret = CLI_USAGE, key_written = 0;
+
+	memset(&s, 0, sizeof(s));
+	if (parse_options(m, argc, argv) != 0)
+		return CLI_USAGE;
+	basename = argv[optind];
+	if (mcert_name_check_basename(basename, &err) != MCERT_OK ||
+	    parse_subject(m, basename, argc - optind - 1, argv + optind + 1, &s,
+	    &err) != MCERT_OK) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	keypath = cli_path(m->dir, basename, "key");
+	outpath = cli_path(m->dir, basename, m->selfsigned ? "crt" : "csr");
+	/* Refuse before the slow key generation, and before touching disk. */
+	if (mcert_path_exists(keypath) || mcert_path_exists(outpath)) {
+		mcert_error_exists(mcert_path_exists(keypath) ? keypath :
+		    outpath, &err);
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	so.usage = m->ca ? MCERT_USAGE_CA : MCERT_USAGE_BOTH;
+	so.days = m->days != 0 ? m->days : m->ca ? 3650 : 365;
+	if (mcert_key_generate(m->keytype, &key, &err) != MCERT_OK ||
+	    (m->selfsigned ? mcert_ca_selfsign(key, &s, &so, &cert, &err) :
+	    mcert_csr_build(key, &s, m->usage, &req, &err)) != MCERT_OK ||
+	    mcert_key_write(keypath, key, &err) != MCERT_OK) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	key_written = 1;
+	if ((m->selfsigned ? mcert_cert_write(outpath, cert, &err) :
+	    mcert_csr_write(outpath, req, &err)) != MCERT_OK) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	print_summary(m, basename, &s, keypath, outpath);
+	ret = CLI_OK;
+out:
+	/* The key is useless without its CSR or certificate: it was made just
+	 * now, so it is no one's live key. */
+	if (ret != CLI_OK && key_written)
+		unlink(keypath);
+	mcert_subject_free(&s);
+	EVP_PKEY_free(key);
+	X509_REQ_free(req);
+	X509_free(cert);
+	free(keypath);
+	free(outpath);
+	return ret;
+}
+
+static int
+run_csr(int argc, char **argv)
+{
+	struct make m = { .cmd = &cmd_csr, .keytype = MCERT_KEY_RSA2048,
+	    .usage = 1 };
+
+	return make(&m, argc, argv);
+}
+
+static int
+run_selfsigned(int argc, char **argv)
+{
+	struct make m = { .cmd = &cmd_selfsigned, .selfsigned = 1,
+	    .keytype = MCERT_KEY_RSA2048 };
+
+	return make(&m, argc, argv);
+}
+
+const struct cli_cmd cmd_csr = {
+	.name = "csr",
+	.summary = N_("make a key and a CSR, as pki csr does"),
+	.usage = N_("BASENAME CN:value [OU:v] [O:v] [L:v] [ST:v] [C:v] "
+	    "[emailAddress:v] [subjectAltName:a,b,c] "
+	    "[--key rsa2048|rsa3072|rsa4096|ec256|ec384] [--dir DIR] "
+	    "[--no-usage]"),
+	.run = run_csr,
+};
+
+const struct cli_cmd cmd_selfsigned = {
+	.name = "selfsigned",
+	.summary = N_("make a key and a self-signed certificate or CA"),
+	.usage = N_("BASENAME [CN:value ...] [--ca] [--days N] "
+	    "[--key TYPE] [--dir DIR]"),
+	.run = run_selfsigned,
+};

@@ -119,6 +119,11 @@ run_sign(int argc, char **argv)
 	}
 	printf(_("Signed %s with %s into %s (valid %d days)\n"), csrpath,
 	    capath, outpath, so.days);
+	if (ASN1_TIME_compare(X509_get0_notAfter(co->cert),
+	    X509_get0_notAfter(x)) < 0)
+		cli_warning(_("%s expires before %s; renew the CA in time or "
+		    "the certificate stops being trusted then"), capath,
+		    outpath);
 	ret = CLI_OK;
 out:
 	X509_free(x);

@@ -2,6 +2,7 @@
  * self-signed certificate, under names that never replace a file. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 #include "keygen.h"
 #include "names.h"
 
-enum { OPT_KEY = 256, OPT_DIR, OPT_NO_USAGE, OPT_CA, OPT_DAYS };
+enum { OPT_KEY = 256, OPT_DIR, OPT_NO_USAGE, OPT_CA, OPT_DAYS, OPT_BATCH };
 
 struct make {
 	const struct cli_cmd *cmd;
@@ -25,6 +26,7 @@ struct make {
 	int usage;		/* csr: ask for KeyUsage and EKU */
 	int ca;			/* selfsigned: a CA certificate */
 	int days;
+	const char *batch;	/* csr: a file of `pki csr` lines, or "-" */
 };
 
 static int
@@ -36,6 +38,7 @@ parse_options(struct make *m, int argc, char **argv)
 		{ "no-usage", no_argument, NULL, OPT_NO_USAGE },
 		{ "ca", no_argument, NULL, OPT_CA },
 		{ "days", required_argument, NULL, OPT_DAYS },
+		{ "batch", required_argument, NULL, OPT_BATCH },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -77,11 +80,16 @@ parse_options(struct make *m, int argc, char **argv)
 				return -1;
 			}
 			break;
+		case OPT_BATCH:
+			if (m->selfsigned)
+				goto usage;
+			m->batch = optarg;
+			break;
 		default:
 			goto usage;
 		}
 	}
-	if (optind < argc)
+	if (optind < argc || m->batch != NULL)
 		return 0;
 usage:
 	cli_usage(m->cmd);
@@ -147,66 +155,207 @@ print_summary(const struct make *m, const char *basename,
 		    s->cn);
 }
 
-static int
-make(struct make *m, int argc, char **argv)
-{
+/* One key with its CSR or certificate, checked before anything is made. */
+static int make_batch(struct make *m);
+struct item {
+	char *basename;
 	struct mcert_subject s;
+	char *keypath, *outpath;
+};
+
+static void
+item_free(struct item *it)
+{
+	free(it->basename);
+	mcert_subject_free(&it->s);
+	free(it->keypath);
+	free(it->outpath);
+	memset(it, 0, sizeof(*it));
+}
+
+/* Checks names and attributes and that no file would be replaced: all of
+ * it before the slow key generation, and before touching disk. */
+static int
+prepare(const struct make *m, const char *basename, int argc, char **argv,
+    struct item *it, struct mcert_error *err)
+{
+	memset(it, 0, sizeof(*it));
+	if (mcert_name_check_basename(basename, err) != MCERT_OK ||
+	    parse_subject(m, basename, argc, argv, &it->s, err) != MCERT_OK)
+		return -1;
+	if ((it->basename = strdup(basename)) == NULL) {
+		mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+		return -1;
+	}
+	it->keypath = cli_path(m->dir, basename, "key");
+	it->outpath = cli_path(m->dir, basename, m->selfsigned ? "crt" :
+	    "csr");
+	if (mcert_path_exists(it->keypath) || mcert_path_exists(it->outpath)) {
+		mcert_error_exists(mcert_path_exists(it->keypath) ?
+		    it->keypath : it->outpath, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+create(const struct make *m, const struct item *it)
+{
 	struct mcert_error err = { 0 };
 	struct mcert_sign_opts so = { 0 };
-	const char *basename;
-	char *keypath = NULL, *outpath = NULL;
 	EVP_PKEY *key = NULL;
 	X509_REQ *req = NULL;
 	X509 *cert = NULL;
 	int ret = CLI_USAGE, key_written = 0;
 
-	memset(&s, 0, sizeof(s));
-	if (parse_options(m, argc, argv) != 0)
-		return CLI_USAGE;
-	basename = argv[optind];
-	if (mcert_name_check_basename(basename, &err) != MCERT_OK ||
-	    parse_subject(m, basename, argc - optind - 1, argv + optind + 1, &s,
-	    &err) != MCERT_OK) {
-		cli_error("%s", err.msg);
-		goto out;
-	}
-	keypath = cli_path(m->dir, basename, "key");
-	outpath = cli_path(m->dir, basename, m->selfsigned ? "crt" : "csr");
-	/* Refuse before the slow key generation, and before touching disk. */
-	if (mcert_path_exists(keypath) || mcert_path_exists(outpath)) {
-		mcert_error_exists(mcert_path_exists(keypath) ? keypath :
-		    outpath, &err);
-		cli_error("%s", err.msg);
-		goto out;
-	}
 	so.usage = m->ca ? MCERT_USAGE_CA : MCERT_USAGE_BOTH;
 	so.days = m->days != 0 ? m->days : m->ca ? 3650 : 365;
 	if (mcert_key_generate(m->keytype, &key, &err) != MCERT_OK ||
-	    (m->selfsigned ? mcert_ca_selfsign(key, &s, &so, &cert, &err) :
-	    mcert_csr_build(key, &s, m->usage, &req, &err)) != MCERT_OK ||
-	    mcert_key_write(keypath, key, &err) != MCERT_OK) {
+	    (m->selfsigned ? mcert_ca_selfsign(key, &it->s, &so, &cert, &err) :
+	    mcert_csr_build(key, &it->s, m->usage, &req, &err)) != MCERT_OK ||
+	    mcert_key_write(it->keypath, key, &err) != MCERT_OK) {
 		cli_error("%s", err.msg);
 		goto out;
 	}
 	key_written = 1;
-	if ((m->selfsigned ? mcert_cert_write(outpath, cert, &err) :
-	    mcert_csr_write(outpath, req, &err)) != MCERT_OK) {
+	if ((m->selfsigned ? mcert_cert_write(it->outpath, cert, &err) :
+	    mcert_csr_write(it->outpath, req, &err)) != MCERT_OK) {
 		cli_error("%s", err.msg);
 		goto out;
 	}
-	print_summary(m, basename, &s, keypath, outpath);
+	print_summary(m, it->basename, &it->s, it->keypath, it->outpath);
 	ret = CLI_OK;
 out:
 	/* The key is useless without its CSR or certificate: it was made just
 	 * now, so it is no one's live key. */
 	if (ret != CLI_OK && key_written)
-		unlink(keypath);
-	mcert_subject_free(&s);
+		unlink(it->keypath);
 	EVP_PKEY_free(key);
 	X509_REQ_free(req);
 	X509_free(cert);
-	free(keypath);
-	free(outpath);
+	return ret;
+}
+
+static int
+make(struct make *m, int argc, char **argv)
+{
+	struct mcert_error err = { 0 };
+	struct item it;
+	int ret;
+
+	if (parse_options(m, argc, argv) != 0)
+		return CLI_USAGE;
+	if (m->batch != NULL) {
+		if (optind != argc)
+			return cli_usage(m->cmd);
+		return make_batch(m);
+	}
+	if (optind >= argc)
+		return cli_usage(m->cmd);
+	if (prepare(m, argv[optind], argc - optind - 1, argv + optind + 1, &it,
+	    &err) != 0) {
+		cli_error("%s", err.msg);
+		item_free(&it);
+		return CLI_USAGE;
+	}
+	ret = create(m, &it);
+	item_free(&it);
+	return ret;
+}
+
+/* Reads the lines of a batch: "pki csr NAME ATTR..." or "NAME ATTR...";
+ * blank lines and "#" comments are skipped. */
+static int
+read_batch(const struct make *m, struct item **items, size_t *n)
+{
+	struct mcert_error err = { 0 };
+	FILE *fp = strcmp(m->batch, "-") == 0 ? stdin : fopen(m->batch, "r");
+	char *line = NULL, **words = NULL;
+	size_t cap = 0, nwords, lineno = 0, k, first;
+	struct item *grown;
+	ssize_t len;
+	int ret = -1;
+
+	*items = NULL;
+	*n = 0;
+	if (fp == NULL) {
+		cli_error(_("%s: cannot read it: %s"), m->batch, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		mcert_words_free(words);
+		words = NULL;
+		if (mcert_pki_line_split(line, &words, &nwords, &err) != 0)
+			goto bad;
+		if (nwords == 0 || words[0][0] == '#')
+			continue;
+		first = nwords >= 2 && strcmp(words[0], "pki") == 0 &&
+		    strcmp(words[1], "csr") == 0 ? 2 : 0;
+		if (first >= nwords) {
+			mcert_error_set(&err, MCERT_E_INVALID,
+			    N_("no basename after pki csr"));
+			goto bad;
+		}
+		if ((grown = realloc(*items, (*n + 1) * sizeof(**items))) ==
+		    NULL) {
+			cli_error("%s", _("out of memory"));
+			goto out;
+		}
+		*items = grown;
+		if (prepare(m, words[first], (int)(nwords - first - 1),
+		    words + first + 1, &grown[*n], &err) != 0) {
+			item_free(&grown[*n]);
+			goto bad;
+		}
+		for (k = 0; k < *n; k++) {
+			if (strcmp(grown[k].basename, grown[*n].basename) == 0) {
+				item_free(&grown[*n]);
+				mcert_error_set(&err, MCERT_E_INVALID,
+				    N_("basename '%s' is used twice; give each "
+				    "certificate its own"), words[first]);
+				goto bad;
+			}
+		}
+		(*n)++;
+	}
+	if (ferror(fp)) {
+		cli_error(_("%s: cannot read it: %s"), m->batch, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+	goto out;
+bad:
+	cli_error("%s:%zu: %s", m->batch, lineno, err.msg);
+out:
+	mcert_words_free(words);
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return ret;
+}
+
+/* Every line is checked before the first key is made: a typo on the last
+ * line leaves nothing half done. */
+static int
+make_batch(struct make *m)
+{
+	struct item *items;
+	size_t n, i;
+	int ret = CLI_OK;
+
+	if (read_batch(m, &items, &n) != 0) {
+		ret = CLI_USAGE;
+	} else if (n == 0) {
+		cli_error(_("%s: no pki csr line in it"), m->batch);
+		ret = CLI_USAGE;
+	}
+	for (i = 0; i < n && ret == CLI_OK; i++)
+		ret = create(m, &items[i]);
+	for (i = 0; i < n; i++)
+		item_free(&items[i]);
+	free(items);
 	return ret;
 }
 
@@ -234,7 +383,7 @@ const struct cli_cmd cmd_csr = {
 	.usage = N_("BASENAME CN:value [OU:v] [O:v] [L:v] [ST:v] [C:v] "
 	    "[emailAddress:v] [subjectAltName:a,b,c] "
 	    "[--key rsa2048|rsa3072|rsa4096|ec256|ec384] [--dir DIR] "
-	    "[--no-usage]"),
+	    "[--no-usage] | --batch FILE [--key TYPE] [--dir DIR]"),
 	.run = run_csr,
 };
 

@@ -35,3 +35,36 @@ TESTS += tests/core/test-verify
 tests_core_test_verify_SOURCES = tests/core/test-verify.c
 tests_core_test_verify_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_core_test_verify_LDADD = $(CORE_TEST_LDADD)
+
+# The commands of issue 3: names, keys and CSRs, the local CA, bundles, and
+# the guide's own pki lines (tests/data/pki-lines.txt).
+check_PROGRAMS += tests/core/test-names
+TESTS += tests/core/test-names
+tests_core_test_names_SOURCES = tests/core/test-names.c
+tests_core_test_names_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_names_LDADD = $(CORE_TEST_LDADD)
+
+check_PROGRAMS += tests/core/test-csr
+TESTS += tests/core/test-csr
+tests_core_test_csr_SOURCES = tests/core/test-csr.c
+tests_core_test_csr_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_csr_LDADD = $(CORE_TEST_LDADD)
+
+check_PROGRAMS += tests/core/test-ca
+TESTS += tests/core/test-ca
+tests_core_test_ca_SOURCES = tests/core/test-ca.c
+tests_core_test_ca_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_ca_LDADD = $(CORE_TEST_LDADD)
+
+check_PROGRAMS += tests/core/test-bundle
+TESTS += tests/core/test-bundle
+tests_core_test_bundle_SOURCES = tests/core/test-bundle.c
+tests_core_test_bundle_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_bundle_LDADD = $(CORE_TEST_LDADD)
+
+check_PROGRAMS += tests/core/test-golden
+TESTS += tests/core/test-golden
+tests_core_test_golden_SOURCES = tests/core/test-golden.c
+tests_core_test_golden_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_golden_LDADD = $(CORE_TEST_LDADD)
+EXTRA_DIST += tests/data/pki-lines.txt

@@ -2,9 +2,11 @@
 TESTS += \
 	tests/cli/interop.sh \
 	tests/cli/formats.sh \
-	tests/cli/badinput.sh
+	tests/cli/badinput.sh \
+	tests/cli/csr.sh
 EXTRA_DIST += \
 	tests/cli/lib.sh \
 	tests/cli/interop.sh \
 	tests/cli/formats.sh \
-	tests/cli/badinput.sh
+	tests/cli/badinput.sh \
+	tests/cli/csr.sh

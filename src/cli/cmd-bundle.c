@@ -249,7 +249,7 @@ run_bundle(int argc, char **argv)
 	struct mcert_error err = { 0 };
 	struct mcert_cert *chain = NULL;
 	const char *out = NULL;
-	size_t nchain = 0;
+	size_t nchain = 0, leaf;
 	int c, trust = -1, complete, ret = CLI_USAGE, i;
 
 	optind = 1;
@@ -275,7 +275,15 @@ run_bundle(int argc, char **argv)
 		ret = CLI_OK;
 		goto done;
 	}
-	if (mcert_chain_order(&fs.certs[0], fs.certs, fs.ncerts, &chain,
+	/* LEAF may be a whole chain in any order: its leaf is the one that
+	 * issued none of the others. */
+	if (mcert_chain_pick_leaf(fs.certs, fs.v[0]->ncert, NULL, &leaf, &err)
+	    != MCERT_OK) {
+		cli_error("%s: %s", argv[optind], err.msg);
+		ret = cli_exit_for(err.code);
+		goto done;
+	}
+	if (mcert_chain_order(&fs.certs[leaf], fs.certs, fs.ncerts, &chain,
 	    &nchain, &complete, &err) != MCERT_OK) {
 		cli_error("%s", err.msg);
 		goto done;

@@ -86,6 +86,13 @@ mcert_chain_pick_leaf(const struct mcert_cert *pool, size_t n, EVP_PKEY *key,
 	for (i = 0; i < n; i++) {
 		int issues = 0;
 
+		/* The same certificate twice ("cat leaf.pem fullchain.pem")
+		 * is one candidate. */
+		for (k = 0; k < i; k++)
+			if (X509_cmp(pool[k].x509, pool[i].x509) == 0)
+				break;
+		if (k < i)
+			continue;
 		if (key != NULL) {
 			if (!mcert_key_matches(key, X509_get0_pubkey(
 			    pool[i].x509)))
@@ -152,11 +159,12 @@ mcert_bundle_text(const struct mcert_cert *certs, size_t n, char **text,
 		}
 	}
 	m = BIO_get_mem_data(bio, &data);
-	if (m <= 0 || (out = malloc((size_t)m + 1)) == NULL) {
+	if (m < 0 || (out = malloc((size_t)m + 1)) == NULL) {
 		BIO_free(bio);
 		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
 	}
-	memcpy(out, data, (size_t)m);
+	if (m > 0)
+		memcpy(out, data, (size_t)m);
 	out[m] = '\0';
 	BIO_free(bio);
 	*text = out;

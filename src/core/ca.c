@@ -142,6 +142,19 @@ mcert_ca_sign(X509_REQ *req, X509 *ca_cert, EVP_PKEY *ca_key,
 		return mcert_error_set(err, MCERT_E_VERDICT,
 		    N_("the CA certificate is not a CA (no CA:TRUE); make one "
 		    "with meetcert selfsigned --ca"));
+	if ((X509_get_extension_flags(ca_cert) & EXFLAG_KUSAGE) &&
+	    !(X509_get_key_usage(ca_cert) & KU_KEY_CERT_SIGN))
+		return mcert_error_set(err, MCERT_E_VERDICT,
+		    N_("the CA certificate's KeyUsage lacks keyCertSign, so "
+		    "nothing it signs would verify; make a CA with meetcert "
+		    "selfsigned --ca"));
+	/* RFC 5280 §4.2.1.2: a CA names its key; without it the certificates
+	 * it signs carry no authority key identifier and fail to verify. */
+	if (X509_get0_subject_key_id(ca_cert) == NULL)
+		return mcert_error_set(err, MCERT_E_VERDICT,
+		    N_("the CA certificate has no subject key identifier, so "
+		    "what it signs would not verify; make a CA with meetcert "
+		    "selfsigned --ca"));
 	if ((x = X509_new()) == NULL ||
 	    cert_body(x, X509_REQ_get_subject_name(req),
 	    X509_get_subject_name(ca_cert), pub, o) != 0)

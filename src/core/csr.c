@@ -15,17 +15,19 @@
 #include "files.h"
 #include "names.h"
 
+/* With the X.520 upper bounds (RFC 5280 App. A) OpenSSL enforces. */
 static const struct {
 	const char *key;
 	size_t offset;
+	size_t max;
 } attrs[] = {
-	{ "CN", offsetof(struct mcert_subject, cn) },
-	{ "OU", offsetof(struct mcert_subject, ou) },
-	{ "O", offsetof(struct mcert_subject, o) },
-	{ "L", offsetof(struct mcert_subject, l) },
-	{ "ST", offsetof(struct mcert_subject, st) },
-	{ "C", offsetof(struct mcert_subject, c) },
-	{ "emailAddress", offsetof(struct mcert_subject, email) },
+	{ "CN", offsetof(struct mcert_subject, cn), 64 },
+	{ "OU", offsetof(struct mcert_subject, ou), 64 },
+	{ "O", offsetof(struct mcert_subject, o), 64 },
+	{ "L", offsetof(struct mcert_subject, l), 128 },
+	{ "ST", offsetof(struct mcert_subject, st), 128 },
+	{ "C", offsetof(struct mcert_subject, c), 2 },
+	{ "emailAddress", offsetof(struct mcert_subject, email), 128 },
 };
 
 void
@@ -97,6 +99,11 @@ parse_san(struct mcert_subject *s, const char *list, struct mcert_error *err)
 		return mcert_error_set(err, MCERT_E_INVALID,
 		    N_("subjectAltName '%s' has a space; the list takes no "
 		    "spaces: a.example.com,b.example.com"), list);
+	if (list[strlen(list) - 1] == ',')
+		return mcert_error_set(err, MCERT_E_INVALID,
+		    N_("subjectAltName '%s' ends with a comma: was there a space "
+		    "after it? The list takes no spaces: a.example.com,"
+		    "b.example.com"), list);
 	for (p = list; *p != '\0'; p++)
 		if ((*p == ',' && (p == list || p[1] == ',' || p[1] == '\0')))
 			return mcert_error_set(err, MCERT_E_INVALID,
@@ -151,6 +158,15 @@ set_attr(struct mcert_subject *s, const char *key, const char *value,
 		    "emailAddress or subjectAltName, as in CN:host.example.com"),
 		    key);
 	slot = (char **)((char *)s + attrs[i].offset);
+	if (strlen(value) > attrs[i].max && strcmp(key, "CN") == 0)
+		return mcert_error_set(err, MCERT_E_INVALID,
+		    N_("CN is longer than %zu characters, the most a certificate "
+		    "can hold; use a shorter CN and put the long name in "
+		    "subjectAltName"), attrs[i].max);
+	if (strlen(value) > attrs[i].max && strcmp(key, "C") != 0)
+		return mcert_error_set(err, MCERT_E_INVALID,
+		    N_("%s is longer than %zu characters, the most a certificate "
+		    "can hold; shorten it"), key, attrs[i].max);
 	if (*slot != NULL)
 		return mcert_error_set(err, MCERT_E_INVALID,
 		    N_("%s is given twice; give it once"), key);

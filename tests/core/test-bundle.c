@@ -245,11 +245,9 @@ static const struct pick_case {
 	/* The same leaf twice (leaf.pem and fullchain.pem run together):
 	 * one certificate, whatever the copies. */
 	{ "no key, the leaf twice", { LEAF, INTER, ROOT, LEAF, END }, NO_KEY,
-	    MCERT_OK, 0, NULL, "bundle.c mcert_chain_pick_leaf counts two "
-	    "copies of the same certificate (same DER) as two leaves" },
+	    MCERT_OK, 0, NULL, NULL },
 	{ "key, the leaf twice", { LEAF, INTER, ROOT, LEAF, END }, 2, MCERT_OK,
-	    0, NULL, "bundle.c mcert_chain_pick_leaf counts two copies of the "
-	    "same certificate (same DER) as two matches for the key" },
+	    0, NULL, NULL },
 };
 
 static void
@@ -379,12 +377,8 @@ test_text(void)
 		int r;
 
 		r = mcert_bundle_text(in, 0, &text, &len, &err);
-		tap_todo("bundle.c mcert_bundle_text: with no certificate, "
-		    "BIO_get_mem_data returns 0 and the call fails as 'out of "
-		    "memory'");
 		ok(r != MCERT_E_NOMEM, "text of nothing: not 'out of memory' "
 		    "(%d: %s)", r, err.msg);
-		tap_todo(NULL);
 		free(text);
 	}
 }

@@ -17,6 +17,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_certreq,
 	&cmd_split,
 	&cmd_bundle,
+	&cmd_init,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

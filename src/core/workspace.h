@@ -1,0 +1,119 @@
+/* One deployment, saved and resumable: a JSON file (jansson) that is the
+ * source of truth, with a checked, typed view for the plan. */
+#ifndef MCERT_WORKSPACE_H
+#define MCERT_WORKSPACE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "error.h"
+#include "keygen.h"
+
+#define MCERT_WS_FORMAT "meetcert-workspace"
+#define MCERT_WS_VERSION 1
+
+enum mcert_deploy {
+	MCERT_DEPLOY_COMBINED,	/* single combined */
+	MCERT_DEPLOY_SPLIT,	/* single split: core + edge */
+	MCERT_DEPLOY_RESILIENT,	/* scalable and resilient */
+};
+
+/* guide §3.1: one certificate per server (as in the lab), one per
+ * service, or one for all. */
+enum mcert_layout {
+	MCERT_LAYOUT_PER_SERVER,
+	MCERT_LAYOUT_PER_SERVICE,
+	MCERT_LAYOUT_ONE_FOR_ALL,
+};
+
+enum mcert_dbrole {
+	MCERT_DB_NONE,
+	MCERT_DB_PRIMARY,	/* database cluster initialize */
+	MCERT_DB_PEER,		/* database cluster join */
+	MCERT_DB_CONNECT,	/* database cluster connect: no database */
+};
+
+/* Host roles, one bit each, in the order of mcert_ws_role_names. */
+enum {
+	MCERT_HOST_CALLBRIDGE = 1 << 0,
+	MCERT_HOST_WEBADMIN = 1 << 1,
+	MCERT_HOST_WEBBRIDGE3 = 1 << 2,
+	MCERT_HOST_TURN = 1 << 3,
+	MCERT_HOST_DATABASE = 1 << 4,
+	MCERT_HOST_RECORDER = 1 << 5,
+	MCERT_HOST_STREAMER = 1 << 6,
+	MCERT_HOST_UPLOADER = 1 << 7,
+	MCERT_HOST_MEETINGAPPS = 1 << 8,
+};
+
+/* Options, one bit each, in the order of mcert_ws_option_names. */
+enum {
+	MCERT_OPT_TURN_TLS = 1 << 0,
+	MCERT_OPT_RECORDER = 1 << 1,
+	MCERT_OPT_STREAMER = 1 << 2,
+	MCERT_OPT_UPLOADER = 1 << 3,
+	MCERT_OPT_MEETINGAPPS = 1 << 4,
+	MCERT_OPT_SIP_TRUST = 1 << 5,
+	MCERT_OPT_LDAP_TRUST = 1 << 6,
+	MCERT_OPT_LYNC = 1 << 7,
+	MCERT_OPT_EXPRESSWAY_PROXY = 1 << 8,
+};
+
+extern const char *const mcert_ws_role_names[];	/* NULL-terminated */
+extern const char *const mcert_ws_option_names[];
+extern const char *const mcert_ws_type_names[];
+extern const char *const mcert_ws_layout_names[];
+extern const char *const mcert_ws_dbrole_names[];
+
+/* The index of s in a NULL-terminated name table, or -1. */
+int mcert_ws_name_index(const char *const *table, const char *s);
+
+struct mcert_ws_host {
+	const char *label;	/* strings borrow from the JSON */
+	const char *address;	/* SSH address; NULL: the FQDN */
+	int port;
+	const char *user;
+	const char *fqdn;
+	unsigned int roles;
+	enum mcert_dbrole db;
+};
+
+struct mcert_workspace {
+	json_t *root;		/* the file; everything else is a view */
+	enum mcert_deploy type;
+	unsigned int options;
+	const char *cluster_fqdn, *join_url, *login_domain, *c2w_address;
+	const char *expressway_a_record;
+	int c2w_port;
+	enum mcert_layout layout;
+	enum mcert_keytype keytype;
+	int generation;		/* in every file name: a renewal never
+				 * reuses a live name */
+	struct mcert_ws_host *hosts;
+	size_t nhosts;
+};
+
+/* A workspace from root, which it takes over (even on error).  Every
+ * field is checked; an error names it ("hosts[1].fqdn: ...").  A file
+ * from a newer meetcert is refused. */
+int mcert_ws_from_json(json_t *root, const char *name,
+    struct mcert_workspace **out, struct mcert_error *err);
+
+/* Reads and checks path. */
+int mcert_ws_load(const char *path, struct mcert_workspace **out,
+    struct mcert_error *err);
+
+/* Writes ws to path atomically (a temporary file beside it, synced, then
+ * renamed over it), mode 0600, keys sorted so that load and save give the
+ * same bytes.  An existing path that is not a workspace this meetcert can
+ * read (corrupt, or from a newer version) is never replaced. */
+int mcert_ws_save(const struct mcert_workspace *ws, const char *path,
+    struct mcert_error *err);
+
+/* Rebuilds the typed view after root was changed. */
+int mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err);
+
+void mcert_ws_free(struct mcert_workspace *ws);
+
+#endif

@@ -30,6 +30,7 @@ extern const struct cli_cmd cmd_certreq;
 extern const struct cli_cmd cmd_split;
 extern const struct cli_cmd cmd_bundle;
 extern const struct cli_cmd cmd_init;
+extern const struct cli_cmd cmd_plan;
 
 /* "meetcert: " + message on stderr, one line. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -18,6 +18,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_split,
 	&cmd_bundle,
 	&cmd_init,
+	&cmd_plan,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

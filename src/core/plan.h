@@ -1,0 +1,93 @@
+/* The plan: a pure function of a workspace and the service table
+ * (data/services.json): every certificate, file and MMP command of a
+ * deployment, in a safe order. */
+#ifndef MCERT_PLAN_H
+#define MCERT_PLAN_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "ca.h"
+#include "error.h"
+#include "verify.h"
+#include "workspace.h"
+
+/* ---- the service table */
+
+struct mcert_service {
+	const char *id, *name, *guide, *ca, *takes, *cn, *note;
+	unsigned int host_role;	/* MCERT_HOST_* bit */
+	unsigned int option;	/* MCERT_OPT_* bit, 0: always */
+	unsigned int deployments;	/* 1 << enum mcert_deploy */
+	int role;		/* enum mcert_usage, or -1 for trust only */
+	int order;
+	json_t *san;		/* array of symbolic names */
+	json_t *commands;	/* object: status, disable, bind, enable, ... */
+};
+
+struct mcert_services {
+	json_t *root;
+	struct mcert_service *v;
+	size_t n;
+};
+
+/* Reads and checks a service table; an error names the entry and field. */
+int mcert_services_load(const char *path, struct mcert_services **out,
+    struct mcert_error *err);
+void mcert_services_free(struct mcert_services *s);
+
+/* The command template of service s named what ("bind"), or NULL. */
+const char *mcert_service_command(const struct mcert_service *s,
+    const char *what);
+
+/* ---- the plan */
+
+struct mcert_plan_cert {
+	char *name;		/* the basename of its key, CSR and cert */
+	char *cn;
+	json_t *san;		/* array of strings, the CN first */
+	enum mcert_usage usage;
+	const char *ca;		/* "public", "internal", "dedicated", "self" */
+	json_t *hosts;		/* labels of the hosts that hold it */
+	json_t *services;	/* ids of the services that use it */
+};
+
+struct mcert_plan_step {
+	const char *host;	/* label */
+	int phase;		/* steps of one phase run on every host before
+				 * the next phase starts (database cluster) */
+	char *command;
+	const char *confirm;	/* the answer the command asks for, or NULL */
+	const char *service;
+};
+
+struct mcert_plan {
+	struct mcert_plan_cert *certs;
+	size_t ncerts;
+	json_t *files;		/* object: host label -> array of file names */
+	struct mcert_plan_step *steps;
+	size_t nsteps;
+	json_t *operator;	/* array: what the operator does by hand */
+	json_t *bundles;	/* object: file -> {"kind", "certificates"} */
+	struct mcert_findings findings;	/* errors stop the plan */
+};
+
+/* Derives the plan; problems with the workspace (a database cluster not
+ * of 3 to 5 nodes, a missing join URL, ...) go into findings, naming the
+ * field.  Returns MCERT_OK when a plan was made, even with findings. */
+int mcert_plan_build(const struct mcert_workspace *ws,
+    const struct mcert_services *svc, struct mcert_plan **out,
+    struct mcert_error *err);
+
+void mcert_plan_free(struct mcert_plan *p);
+
+/* The plan as JSON: {"certificates": [{"name", "cn", "san", "usage",
+ * "ca", "hosts", "services"}], "hosts": [{"label", "fqdn", "files",
+ * "steps": [{"command", "phase", "confirm", "service"}]}], "bundles":
+ * {file: {"kind", "certificates"}}, "operator", "findings"}.  The names
+ * are an interface: only ever add to them. */
+json_t *mcert_plan_json(const struct mcert_workspace *ws,
+    const struct mcert_plan *p);
+
+#endif

@@ -1,0 +1,150 @@
+/* The service table, data/services.json: what each Meeting Server service
+ * takes and the MMP commands that bind it.  A service is a data edit. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+static const char *const takes_names[] = {
+	"key+cert+bundle", "key+fullchain", "trust", "db-node", "db-connect",
+	NULL,
+};
+static const char *const ca_names[] = {
+	"public", "internal", "dedicated", "either", NULL,
+};
+static const char *const role_names[] = {
+	"server", "client", "both", NULL,
+};
+
+static const char *
+str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int
+bad(struct mcert_error *err, const char *path, size_t i, const char *id,
+    const char *field)
+{
+	return mcert_error_set(err, MCERT_E_PARSE,
+	    N_("%s: services[%zu] (%s): %s is missing or not valid"), path, i,
+	    id != NULL ? id : "?", field);
+}
+
+static int
+parse_service(json_t *o, struct mcert_service *s, const char *path, size_t i,
+    struct mcert_error *err)
+{
+	json_t *deps, *v;
+	const char *role, *opt, *hr;
+	size_t k;
+	int idx;
+
+	s->id = str(o, "id");
+	if (s->id == NULL)
+		return bad(err, path, i, NULL, "id");
+	s->name = str(o, "name");
+	s->guide = str(o, "guide");
+	s->note = str(o, "note");
+	s->cn = str(o, "cn");
+	s->ca = str(o, "ca");
+	s->takes = str(o, "takes");
+	if (s->name == NULL)
+		return bad(err, path, i, s->id, "name");
+	if (mcert_ws_name_index(takes_names, s->takes) < 0)
+		return bad(err, path, i, s->id, "takes");
+	if ((s->ca != NULL || strcmp(s->takes, "trust") != 0) &&
+	    mcert_ws_name_index(ca_names, s->ca) < 0)
+		return bad(err, path, i, s->id, "ca");
+	hr = str(o, "host_role");
+	if ((idx = mcert_ws_name_index(mcert_ws_role_names, hr)) < 0)
+		return bad(err, path, i, s->id, "host_role");
+	s->host_role = 1u << idx;
+	opt = str(o, "option");
+	if (opt != NULL) {
+		if ((idx = mcert_ws_name_index(mcert_ws_option_names, opt)) < 0)
+			return bad(err, path, i, s->id, "option");
+		s->option = 1u << idx;
+	}
+	role = str(o, "role");
+	s->role = role == NULL ? -1 : mcert_ws_name_index(role_names, role);
+	if (role != NULL && s->role < 0)
+		return bad(err, path, i, s->id, "role");
+	deps = json_object_get(o, "deployments");
+	if (!json_is_array(deps))
+		return bad(err, path, i, s->id, "deployments");
+	json_array_foreach(deps, k, v) {
+		if ((idx = mcert_ws_name_index(mcert_ws_type_names,
+		    json_string_value(v))) < 0)
+			return bad(err, path, i, s->id, "deployments");
+		s->deployments |= 1u << idx;
+	}
+	s->order = (int)json_integer_value(json_object_get(o, "order"));
+	s->san = json_object_get(o, "san");
+	if (s->san != NULL && !json_is_array(s->san) && !json_is_null(s->san))
+		return bad(err, path, i, s->id, "san");
+	s->commands = json_object_get(o, "commands");
+	if (!json_is_object(s->commands))
+		return bad(err, path, i, s->id, "commands");
+	return MCERT_OK;
+}
+
+int
+mcert_services_load(const char *path, struct mcert_services **out,
+    struct mcert_error *err)
+{
+	struct mcert_services *s;
+	json_error_t jerr;
+	json_t *list, *o;
+	size_t i;
+	int r;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	if ((s->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL) {
+		mcert_services_free(s);
+		return mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: line %d: %s; reinstall meetcert"), path, jerr.line,
+		    jerr.text);
+	}
+	list = json_object_get(s->root, "services");
+	if (!json_is_array(list) || json_integer_value(json_object_get(s->root,
+	    "version")) != 1) {
+		mcert_services_free(s);
+		return mcert_error_set(err, MCERT_E_PARSE,
+		    N_("%s: not a version 1 service table"), path);
+	}
+	if ((s->v = calloc(json_array_size(list) + 1, sizeof(*s->v))) == NULL) {
+		mcert_services_free(s);
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	}
+	json_array_foreach(list, i, o) {
+		if ((r = parse_service(o, &s->v[i], path, i, err)) != MCERT_OK) {
+			mcert_services_free(s);
+			return r;
+		}
+		s->n++;
+	}
+	*out = s;
+	return MCERT_OK;
+}
+
+void
+mcert_services_free(struct mcert_services *s)
+{
+	if (s == NULL)
+		return;
+	json_decref(s->root);
+	free(s->v);
+	free(s);
+}
+
+const char *
+mcert_service_command(const struct mcert_service *s, const char *what)
+{
+	return json_string_value(json_object_get(s->commands, what));
+}

@@ -53,6 +53,12 @@ void cli_passphrase_init(struct cli_passphrase *cp, struct mcert_passphrase *pp)
 /* DIR/BASE.EXT (DIR may be NULL).  Exits on out of memory: a front end. */
 char *cli_path(const char *dir, const char *base, const char *ext);
 
+/* Loads path into *f and returns its first object of kind; NULL after
+ * printing why ("holds no private key"). */
+const struct mcert_object *cli_load_one(const char *path,
+    enum mcert_kind kind, const char *what, const struct mcert_passphrase *pp,
+    struct mcert_file **f);
+
 /* Prints each warning of f on stderr. */
 struct mcert_findings;
 void cli_print_warnings(const struct mcert_findings *f);

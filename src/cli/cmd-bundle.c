@@ -183,14 +183,9 @@ run_split(int argc, char **argv)
 		goto out;
 	if (keypath != NULL) {
 		cli_passphrase_init(&cp, &pp);
-		if (mcert_file_load(keypath, 0, &pp, &kf, &err) != MCERT_OK) {
-			cli_error("%s", err.msg);
+		if ((ko = cli_load_one(keypath, MCERT_KIND_KEY, _("private key"),
+		    &pp, &kf)) == NULL)
 			goto out;
-		}
-		if ((ko = mcert_file_first(kf, MCERT_KIND_KEY)) == NULL) {
-			cli_error(_("%s: holds no private key"), keypath);
-			goto out;
-		}
 	}
 	if (mcert_chain_pick_leaf(fs.certs, fs.ncerts, ko ? ko->key : NULL,
 	    &leaf, &err) != MCERT_OK) {

@@ -14,23 +14,6 @@
 
 enum { OPT_DAYS = 256, OPT_USAGE, OPT_DIR, OPT_PASSFD, OPT_TEMPLATE };
 
-/* The first object of kind in path, loaded into *f. */
-static const struct mcert_object *
-load_one(const char *path, enum mcert_kind kind, const char *what,
-    const struct mcert_passphrase *pp, struct mcert_file **f)
-{
-	struct mcert_error err = { 0 };
-	const struct mcert_object *o;
-
-	if (mcert_file_load(path, 0, pp, f, &err) != MCERT_OK) {
-		cli_error("%s", err.msg);
-		return NULL;
-	}
-	if ((o = mcert_file_first(*f, kind)) == NULL)
-		cli_error(_("%s: holds no %s"), path, what);
-	return o;
-}
-
 static int
 run_sign(int argc, char **argv)
 {
@@ -101,9 +84,9 @@ run_sign(int argc, char **argv)
 		cli_error("%s", err.msg);
 		goto out;
 	}
-	if ((ro = load_one(csrpath, MCERT_KIND_CSR, _("CSR"), NULL, &rf)) ==
-	    NULL || (co = load_one(capath, MCERT_KIND_CERT, _("certificate"),
-	    NULL, &cf)) == NULL || (ko = load_one(keypath, MCERT_KIND_KEY,
+	if ((ro = cli_load_one(csrpath, MCERT_KIND_CSR, _("CSR"), NULL, &rf)) ==
+	    NULL || (co = cli_load_one(capath, MCERT_KIND_CERT, _("certificate"),
+	    NULL, &cf)) == NULL || (ko = cli_load_one(keypath, MCERT_KIND_KEY,
 	    _("private key"), &pp, &kf)) == NULL)
 		goto out;
 	if (mcert_ca_sign(ro->csr, co->cert, ko->key, &so, &x, &err) !=

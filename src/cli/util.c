@@ -159,3 +159,19 @@ cli_print_warnings(const struct mcert_findings *f)
 	for (i = 0; i < f->n; i++)
 		cli_warning("%s", f->v[i].text);
 }
+
+const struct mcert_object *
+cli_load_one(const char *path, enum mcert_kind kind, const char *what,
+    const struct mcert_passphrase *pp, struct mcert_file **f)
+{
+	struct mcert_error err = { 0 };
+	const struct mcert_object *o;
+
+	if (mcert_file_load(path, 0, pp, f, &err) != MCERT_OK) {
+		cli_error("%s", err.msg);
+		return NULL;
+	}
+	if ((o = mcert_file_first(*f, kind)) == NULL)
+		cli_error(_("%s: holds no %s"), path, what);
+	return o;
+}

@@ -44,8 +44,8 @@ write_all(int fd, const unsigned char *p, size_t len)
 	return 0;
 }
 
-static void
-sync_dir(const char *path)
+void
+mcert_sync_parent(const char *path)
 {
 	char *dir = strdup(path), *slash;
 	int fd;
@@ -113,7 +113,7 @@ mcert_write_new(const char *path, const void *data, size_t len,
 			    strerror(errno));
 		goto out;
 	}
-	sync_dir(path);
+	mcert_sync_parent(path);
 	ret = MCERT_OK;
 out:
 	if (fd != -1)

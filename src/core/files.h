@@ -14,6 +14,9 @@
 int mcert_write_new(const char *path, const void *data, size_t len,
     mode_t mode, struct mcert_error *err);
 
+/* Syncs the directory that holds path, so that a new name in it lasts. */
+void mcert_sync_parent(const char *path);
+
 /* 1 when path exists (as anything), 0 when it does not. */
 int mcert_path_exists(const char *path);
 

@@ -347,28 +347,6 @@ mcert_ws_load(const char *path, struct mcert_workspace **out,
 	return mcert_ws_from_json(root, path, out, err);
 }
 
-static int
-sync_parent(const char *path)
-{
-	char *dir = strdup(path), *slash;
-	int fd, r = 0;
-
-	if (dir == NULL)
-		return -1;
-	if ((slash = strrchr(dir, '/')) == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		r = fsync(fd);
-		close(fd);
-	}
-	free(dir);
-	return r;
-}
-
 int
 mcert_ws_save(const struct mcert_workspace *ws, const char *path,
     struct mcert_error *err)
@@ -419,7 +397,7 @@ mcert_ws_save(const struct mcert_workspace *ws, const char *path,
 		unlink(tmp);
 		goto out;
 	}
-	sync_parent(path);
+	mcert_sync_parent(path);
 	ret = MCERT_OK;
 out:
 	if (fd != -1) {

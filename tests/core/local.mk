@@ -68,3 +68,17 @@ tests_core_test_golden_SOURCES = tests/core/test-golden.c
 tests_core_test_golden_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_core_test_golden_LDADD = $(CORE_TEST_LDADD)
 EXTRA_DIST += tests/data/pki-lines.txt
+
+# The deployment model of issue 4: the workspace file and the plan derived
+# from it and data/services.json.
+check_PROGRAMS += tests/core/test-workspace
+TESTS += tests/core/test-workspace
+tests_core_test_workspace_SOURCES = tests/core/test-workspace.c
+tests_core_test_workspace_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_workspace_LDADD = $(CORE_TEST_LDADD)
+
+check_PROGRAMS += tests/core/test-plan
+TESTS += tests/core/test-plan
+tests_core_test_plan_SOURCES = tests/core/test-plan.c
+tests_core_test_plan_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_plan_LDADD = $(CORE_TEST_LDADD)

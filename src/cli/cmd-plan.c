@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -45,14 +46,23 @@ pki_line(const struct mcert_plan_cert *c)
 
 	memset(&s, 0, sizeof(s));
 	s.cn = c->cn;
-	s.san = calloc(n + 1, sizeof(char *));
+	s.san = calloc(n + 2, sizeof(char *));
 	if (s.san == NULL)
 		return NULL;
-	for (i = 0; i < n; i++)
-		s.san[i] = (char *)json_string_value(json_array_get(c->san, i));
-	s.nsan = n;
-	/* pki appends the CN itself: leave it out when it is last. */
-	s.cn_appended = n > 0 && strcmp(s.san[n - 1], c->cn) == 0;
+	/* pki appends the CN itself (guide §3.1: "do not list the CN"):
+	 * the line lists the other names, then the CN as if appended. */
+	for (i = 0; i < n; i++) {
+		const char *name = json_string_value(json_array_get(c->san, i));
+
+		if (strcasecmp(name, c->cn) != 0)
+			s.san[s.nsan++] = (char *)name;
+		else
+			s.cn_appended = 1;
+	}
+	if (s.cn_appended && s.nsan > 0)
+		s.san[s.nsan++] = c->cn;
+	else
+		s.cn_appended = 0;
 	line = mcert_subject_pki_line(c->usage == MCERT_USAGE_CA ?
 	    "selfsigned" : "csr", c->name, &s);
 	free(s.san);

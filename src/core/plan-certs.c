@@ -69,13 +69,26 @@ plan_fname(const struct builder *b, const char *base, const char *suffix,
     const char *ext)
 {
 	char *out;
+
+	(void)b;
+	return asprintf(&out, "%s%s.%s", base, suffix, ext) == -1 ? NULL : out;
+}
+
+/* Generation 1 keeps the guide's and the lab's plain names; a renewal
+ * gets "-g2", "-g3"... in every certificate and file name: pki csr on a
+ * live name would replace the live key and break the service at once. */
+char *
+plan_gen(const struct builder *b, const char *base)
+{
+	char *out;
 	int r;
 
+	if (base == NULL)
+		return NULL;
 	if (b->ws->generation > 1)
-		r = asprintf(&out, "%s%s-g%d.%s", base, suffix,
-		    b->ws->generation, ext);
+		r = asprintf(&out, "%s-g%d", base, b->ws->generation);
 	else
-		r = asprintf(&out, "%s%s.%s", base, suffix, ext);
+		r = (out = strdup(base)) == NULL ? -1 : 0;
 	return r == -1 ? NULL : out;
 }
 
@@ -118,8 +131,7 @@ resolve(const struct builder *b, const struct mcert_ws_host *h,
 	    (ws->options & MCERT_OPT_EXPRESSWAY_PROXY))
 		plan_add_unique(into, ws->expressway_a_record);
 	else if (strcmp(sym, "domain") == 0)
-		plan_add_unique(into, json_string_value(json_object_get(
-		    json_object_get(ws->root, "names"), "domain")));
+		plan_add_unique(into, ws->domain);
 	else if (strcmp(sym, "peer_db_fqdns") == 0) {
 		for (i = 0; i < ws->nhosts; i++)
 			if (&ws->hosts[i] != h &&
@@ -186,6 +198,8 @@ plan_cert_name(const struct builder *b, const struct mcert_ws_host *h,
 	char *out = NULL;
 	int r = 0;
 
+	char *gen;
+
 	switch (b->ws->layout) {
 	case MCERT_LAYOUT_PER_SERVER:
 		out = strdup(h->label);
@@ -197,7 +211,11 @@ plan_cert_name(const struct builder *b, const struct mcert_ws_host *h,
 		out = strdup("deployment");
 		break;
 	}
-	return r == -1 ? NULL : out;
+	if (r == -1 || out == NULL)
+		return NULL;
+	gen = plan_gen(b, out);
+	free(out);
+	return gen;
 }
 
 /* The CN of a shared certificate: the cluster's name where there is one
@@ -205,8 +223,7 @@ plan_cert_name(const struct builder *b, const struct mcert_ws_host *h,
 static const char *
 shared_cn(const struct builder *b, const struct mcert_ws_host *h)
 {
-	const char *domain = json_string_value(json_object_get(
-	    json_object_get(b->ws->root, "names"), "domain"));
+	const char *domain = b->ws->domain;
 
 	if (b->ws->layout == MCERT_LAYOUT_ONE_FOR_ALL)
 		return domain != NULL ? domain : b->ws->cluster_fqdn != NULL ?
@@ -264,6 +281,7 @@ plan_add_db_certs(struct builder *b)
 	const struct mcert_workspace *ws = b->ws;
 	const struct mcert_ws_host *primary = NULL;
 	struct mcert_plan_cert *srv, *cli, *ca;
+	char *sn = NULL, *cn = NULL, *an = NULL;
 	size_t i;
 
 	for (i = 0; i < ws->nhosts; i++)
@@ -275,21 +293,28 @@ plan_add_db_certs(struct builder *b)
 	 * SAN the others; the client's CN is postgres; both from a CA kept
 	 * for the database cluster alone. */
 	/* cert_get may move the array: look them up once all exist. */
-	if (cert_get(b, "dbclusterserver") == NULL ||
-	    cert_get(b, "dbclusterclient") == NULL ||
-	    cert_get(b, "dbca") == NULL)
-		return;
-	srv = cert_find(b->p, "dbclusterserver");
-	cli = cert_find(b->p, "dbclusterclient");
-	ca = cert_find(b->p, "dbca");
+	if ((sn = plan_gen(b, "dbclusterserver")) == NULL ||
+	    (cn = plan_gen(b, "dbclusterclient")) == NULL ||
+	    (an = plan_gen(b, "dbca")) == NULL ||
+	    cert_get(b, sn) == NULL || cert_get(b, cn) == NULL ||
+	    cert_get(b, an) == NULL) {
+		b->nomem = 1;
+		goto out;
+	}
+	srv = cert_find(b->p, sn);
+	cli = cert_find(b->p, cn);
+	ca = cert_find(b->p, an);
+	free(srv->cn);
 	srv->cn = strdup(primary->fqdn);
 	resolve(b, primary, "peer_db_fqdns", srv->san);
 	plan_add_unique(srv->san, primary->fqdn);
 	srv->usage = MCERT_USAGE_SERVER;
 	srv->ca = "dedicated";
+	free(cli->cn);
 	cli->cn = strdup("postgres");
 	cli->usage = MCERT_USAGE_CLIENT;
 	cli->ca = "dedicated";
+	free(ca->cn);
 	ca->cn = strdup("Database cluster CA");
 	ca->usage = MCERT_USAGE_CA;
 	ca->ca = "self";
@@ -306,4 +331,8 @@ plan_add_db_certs(struct builder *b)
 	plan_add_unique(srv->services, "database");
 	plan_add_unique(cli->services, "database");
 	plan_add_unique(ca->services, "database");
+out:
+	free(sn);
+	free(cn);
+	free(an);
 }

@@ -29,9 +29,12 @@ struct builder {
 int plan_active(const struct builder *b, const struct mcert_service *s,
     const struct mcert_ws_host *h);
 
-/* A file name carrying the workspace's generation. */
+/* base + suffix + "." + ext. */
 char *plan_fname(const struct builder *b, const char *base,
     const char *suffix, const char *ext);
+
+/* base with the workspace's generation ("cms1a", "cms1a-g2"). */
+char *plan_gen(const struct builder *b, const char *base);
 
 /* Appends s to arr unless it is there (case-insensitively). */
 void plan_add_unique(json_t *arr, const char *s);

@@ -117,6 +117,8 @@ static const struct {
 	{ "callbridge-trust-cluster", "webadmin" },
 	{ "callbridge-trust-c2w", "webbridge3-c2w" },
 	{ "webbridge3-c2w-trust", "callbridge" },
+	{ "webbridge3-c2w-trust", "callbridge-lync" },
+	{ "webbridge3-c2w-trust", "callbridge-lync-cluster" },
 };
 
 static void
@@ -203,7 +205,10 @@ plan_bind_service(struct builder *b, const struct mcert_ws_host *h,
 
 	if (strcmp(s->takes, "trust") == 0) {
 		/* A trust bundle: the certificates of the other side. */
-		trust = plan_fname(b, s->id, "", "pem");
+		char *id = plan_gen(b, s->id);
+
+		trust = id != NULL ? plan_fname(b, id, "", "pem") : NULL;
+		free(id);
 	} else {
 		cert = plan_cert_name(b, h, s);
 		if (cert == NULL) {
@@ -233,10 +238,12 @@ plan_bind_service(struct builder *b, const struct mcert_ws_host *h,
 			/* The guide gives no MMP command for it. */
 			char *line;
 
-			if (asprintf(&line, "%s on %s: install %s by hand (the "
-			    "guide gives no MMP command)", s->name, h->label,
-			    trust != NULL ? trust : full != NULL ? full :
-			    "its files") == -1)
+			if (asprintf(&line, "%s on %s: install %s%s%s by hand "
+			    "(the guide gives no MMP command)", s->name,
+			    h->label, trust != NULL ? trust :
+			    strcmp(s->takes, "key+fullchain") == 0 ? full : crt,
+			    trust != NULL ? "" : " with its key ", trust != NULL ?
+			    "" : key) == -1)
 				b->nomem = 1;
 			else
 				json_array_append_new(b->p->operator,
@@ -277,11 +284,14 @@ plan_bind_database(struct builder *b, const struct mcert_service *node,
 {
 	const struct mcert_workspace *ws = b->ws;
 	const struct mcert_ws_host *primary = NULL;
-	char *sk = plan_fname(b, "dbclusterserver", "", "key");
-	char *sc = plan_fname(b, "dbclusterserver", "", "crt");
-	char *ck = plan_fname(b, "dbclusterclient", "", "key");
-	char *cc = plan_fname(b, "dbclusterclient", "", "crt");
-	char *ca = plan_fname(b, "dbca", "", "crt");
+	char *srvn = plan_gen(b, "dbclusterserver");
+	char *clin = plan_gen(b, "dbclusterclient");
+	char *can = plan_gen(b, "dbca");
+	char *sk = plan_fname(b, srvn, "", "key");
+	char *sc = plan_fname(b, srvn, "", "crt");
+	char *ck = plan_fname(b, clin, "", "key");
+	char *cc = plan_fname(b, clin, "", "crt");
+	char *ca = plan_fname(b, can, "", "crt");
 	size_t i;
 
 	for (i = 0; i < ws->nhosts; i++)
@@ -335,5 +345,8 @@ plan_bind_database(struct builder *b, const struct mcert_service *node,
 	free(ck);
 	free(cc);
 	free(ca);
+	free(srvn);
+	free(clin);
+	free(can);
 }
 

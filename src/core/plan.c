@@ -32,7 +32,7 @@ static void
 check_workspace(struct builder *b)
 {
 	const struct mcert_workspace *ws = b->ws;
-	size_t i, dbnodes = 0, primaries = 0, connects = 0;
+	size_t i, dbnodes = 0, primaries = 0, connects = 0, webbridges = 0;
 	unsigned int roles = 0;
 
 	for (i = 0; i < ws->nhosts; i++) {
@@ -67,6 +67,21 @@ check_workspace(struct builder *b)
 		finding(b, MCERT_LEVEL_WARNING, N_("names.cluster_fqdn is "
 		    "missing: each server's certificate takes its own FQDN as "
 		    "CN"));
+	for (i = 0; i < ws->nhosts; i++) {
+		static const char *const taken[] = { "dbca", "dbclusterserver",
+		    "dbclusterclient", "deployment", NULL };
+
+		if (mcert_ws_name_index(taken, ws->hosts[i].label) >= 0)
+			finding(b, MCERT_LEVEL_ERROR, N_("hosts[%zu].label: '%s' "
+			    "is the name of a certificate meetcert makes; "
+			    "choose another label"), i, ws->hosts[i].label);
+		webbridges += (ws->hosts[i].roles & MCERT_HOST_WEBBRIDGE3) != 0;
+	}
+	if (webbridges > 1 && ws->c2w_address != NULL)
+		finding(b, MCERT_LEVEL_WARNING, N_("names.c2w_address is one "
+		    "name for %zu web bridges: each is registered at it, so it "
+		    "must lead to every one of them (a load-balanced name)"),
+		    webbridges);
 	if ((roles & MCERT_HOST_WEBBRIDGE3) && ws->c2w_address == NULL)
 		finding(b, MCERT_LEVEL_WARNING, N_("names.c2w_address is "
 		    "missing: each Call Bridge reaches its Web Bridge 3 by the "
@@ -76,6 +91,18 @@ check_workspace(struct builder *b)
 		finding(b, MCERT_LEVEL_ERROR, N_("names.expressway_a_record is "
 		    "missing: with the Expressway web proxy on, the web bridge "
 		    "certificate must carry the A record it connects to"));
+}
+
+static int
+serves(const struct mcert_plan_cert *c, const char *service)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(c->services, i, v)
+		if (strcmp(json_string_value(v), service) == 0)
+			return 1;
+	return 0;
 }
 
 /* After the certificates: what a server presents must carry its names. */
@@ -114,13 +141,13 @@ check_certs(struct builder *b)
 
 				if (strcmp(host->label, json_string_value(v)) !=
 				    0 || !(host->roles & MCERT_HOST_WEBADMIN) ||
-				    c->usage == MCERT_USAGE_CA ||
-				    strcmp(c->cn, "postgres") == 0)
+				    !serves(c, "webadmin") ||
+				    b->ws->type != MCERT_DEPLOY_RESILIENT)
 					continue;
 				json_array_foreach(c->san, s, name)
 					found |= strcasecmp(json_string_value(
 					    name), host->fqdn) == 0;
-				if (!found && strncmp(c->name, "db", 2) != 0)
+				if (!found)
 					finding(b, MCERT_LEVEL_WARNING,
 					    N_("certificate %s does not carry "
 					    "%s, the FQDN of %s: cluster peers "
@@ -189,7 +216,8 @@ mcert_plan_build(const struct mcert_workspace *ws,
 				plan_add_service_cert(&b, &ws->hosts[i], s);
 		}
 	}
-	plan_add_db_certs(&b);
+	if (dbnode != NULL)
+		plan_add_db_certs(&b);
 	check_certs(&b);
 	/* Files and commands, in the table's safe order per host. */
 	for (i = 0; i < ws->nhosts; i++)
@@ -199,7 +227,8 @@ mcert_plan_build(const struct mcert_workspace *ws,
 				plan_bind_service(&b, &ws->hosts[i], sorted[k]);
 	if (dbnode != NULL || dbconn != NULL)
 		plan_bind_database(&b, dbnode, dbconn);
-	qsort(b.p->steps, b.p->nsteps, sizeof(*b.p->steps), by_phase);
+	if (b.p->nsteps > 1)
+		qsort(b.p->steps, b.p->nsteps, sizeof(*b.p->steps), by_phase);
 	/* App. D: each web bridge is registered through the Web Admin API. */
 	for (i = 0; i < ws->nhosts; i++) {
 		char *line;

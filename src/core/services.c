@@ -129,6 +129,19 @@ mcert_services_load(const char *path, struct mcert_services **out,
 		}
 		s->n++;
 	}
+	/* Ids name certificates and files: each must be its own. */
+	for (i = 0; i < s->n; i++) {
+		for (size_t k = 0; k < i; k++) {
+			if (strcmp(s->v[k].id, s->v[i].id) == 0) {
+				r = mcert_error_set(err, MCERT_E_PARSE,
+				    N_("%s: services[%zu] (%s): the id is "
+				    "already services[%zu]'s"), path, i,
+				    s->v[i].id, k);
+				mcert_services_free(s);
+				return r;
+			}
+		}
+	}
 	*out = s;
 	return MCERT_OK;
 }

@@ -190,10 +190,14 @@ parse_host(json_t *h, size_t i, struct mcert_ws_host *out,
 		return r;
 	if (ssh == NULL)
 		out->port = 22;
-	if (mcert_name_check_basename(out->label, NULL) != MCERT_OK)
+	/* At most 32, so that "label-service-g9" still fits the MMP's
+	 * 64-character file names. */
+	if (mcert_name_check_basename(out->label, NULL) != MCERT_OK ||
+	    strlen(out->label) > 32)
 		return mcert_error_set(err, MCERT_E_PARSE,
-		    N_("hosts[%zu].label: '%s' must be letters, digits and "
-		    "hyphens (it names files on the Meeting Server)"), i,
+		    N_("hosts[%zu].label: '%s' must be at most 32 letters, "
+		    "digits and hyphens (it names files on the Meeting Server)"),
+		    i,
 		    out->label);
 	return MCERT_OK;
 }
@@ -221,12 +225,14 @@ mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err)
 	if (!json_is_integer(v) || json_integer_value(v) < 1)
 		return mcert_error_set(err, MCERT_E_PARSE,
 		    N_("version is missing or not a number"));
-	version = (int)json_integer_value(v);
+	version = json_integer_value(v) > MCERT_WS_VERSION ?
+	    MCERT_WS_VERSION + 1 : (int)json_integer_value(v);
 	if (version > MCERT_WS_VERSION)
 		return mcert_error_set(err, MCERT_E_PARSE,
-		    N_("written by a newer meetcert (workspace version %d, this "
-		    "one reads %d); upgrade meetcert, the file is left as it "
-		    "is"), version, MCERT_WS_VERSION);
+		    N_("written by a newer meetcert (workspace version %lld, "
+		    "this one reads %d); upgrade meetcert, the file is left as "
+		    "it is"), (long long)json_integer_value(v),
+		    MCERT_WS_VERSION);
 	if ((r = get_enum(root, "type", "", mcert_ws_type_names, -1, &t,
 	    err)) != MCERT_OK)
 		return r;
@@ -267,6 +273,9 @@ mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err)
 	    &ws->expressway_a_record, 0, err)) != MCERT_OK ||
 	    (r = check_fqdn(ws->expressway_a_record,
 	    "names.expressway_a_record", err)) != MCERT_OK ||
+	    (r = get_str(names, "domain", "names.", &ws->domain, 0, err)) !=
+	    MCERT_OK || (r = check_fqdn(ws->domain, "names.domain", err)) !=
+	    MCERT_OK ||
 	    (r = get_int(names, "c2w_port", "names.", 1, 65535, 9999,
 	    &ws->c2w_port, err)) != MCERT_OK)
 		return r;
@@ -285,7 +294,10 @@ mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err)
 		if ((r = parse_host(h, i, &ws->hosts[i], err)) != MCERT_OK)
 			return r;
 		for (k = 0; k < i; k++) {
-			if (strcmp(ws->hosts[k].label, ws->hosts[i].label) == 0)
+			/* Case-insensitively: the files may pass through a
+			 * Windows disk on the way to the CA. */
+			if (strcasecmp(ws->hosts[k].label, ws->hosts[i].label) ==
+			    0)
 				return mcert_error_set(err, MCERT_E_PARSE,
 				    N_("hosts[%zu].label: '%s' is already "
 				    "hosts[%zu]'s; give each server its own"),

@@ -85,6 +85,7 @@ struct mcert_workspace {
 	unsigned int options;
 	const char *cluster_fqdn, *join_url, *login_domain, *c2w_address;
 	const char *expressway_a_record;
+	const char *domain;	/* the deployment's DNS domain (guide §3.1) */
 	int c2w_port;
 	enum mcert_layout layout;
 	enum mcert_keytype keytype;

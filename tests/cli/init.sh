@@ -139,7 +139,7 @@ refused portempty "--host #1: port '' is not a port number" --type combined \
 refused nolabel "hosts[0].label is missing" --type combined \
     --host fqdn=a.example.com
 refused nofqdn "hosts[0].fqdn is missing" --type combined --host label=a
-refused badlabel "hosts[0].label: 'a.b' must be letters, digits and hyphens" \
+refused badlabel "hosts[0].label: 'a.b' must be at most 32 letters, digits and hyphens" \
     --type combined --host label=a.b,fqdn=a.example.com
 refused badfqdn "hosts[0].fqdn 'a_b.example.com' is not a fully qualified" \
     --type combined --host label=a,fqdn=a_b.example.com

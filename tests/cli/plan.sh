@@ -101,7 +101,6 @@ no_cn_listed() {
 	why="lines that list their CN in subjectAltName:$listed"
 	return 1
 }
-todo "cmd-plan.c pki_line leaves the CN out of subjectAltName only when it is the last name of the SAN; where the CN is the server FQDN (per-service, per-server and one-for-all without a cluster FQDN) it comes first, is listed, and pki appends it again (guide 3.1 note: do not list the CN)"
 ok "no pki csr line lists its CN in subjectAltName (guide §3.1 note)" \
     no_cn_listed
 

@@ -13,7 +13,8 @@
 #include "workspace.h"
 
 enum { OPT_TYPE = 256, OPT_HOST, OPT_OPTION, OPT_LAYOUT, OPT_KEY,
-	OPT_CLUSTER, OPT_JOIN, OPT_LOGIN, OPT_C2W, OPT_C2W_PORT, OPT_EXPRESSWAY };
+	OPT_CLUSTER, OPT_JOIN, OPT_LOGIN, OPT_C2W, OPT_C2W_PORT, OPT_EXPRESSWAY,
+	OPT_DOMAIN };
 
 /* "label=cms1a,fqdn=cms1a.example.com,address=10.0.0.1,port=22,user=admin,
  * roles=callbridge+webadmin,database=primary" into a host object. */
@@ -91,6 +92,7 @@ run(int argc, char **argv)
 		{ "c2w-address", required_argument, NULL, OPT_C2W },
 		{ "c2w-port", required_argument, NULL, OPT_C2W_PORT },
 		{ "expressway", required_argument, NULL, OPT_EXPRESSWAY },
+		{ "domain", required_argument, NULL, OPT_DOMAIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -151,6 +153,9 @@ run(int argc, char **argv)
 			json_object_set_new(names, "c2w_port",
 			    json_integer(port));
 			break;
+		case OPT_DOMAIN:
+			json_object_set_new(names, "domain", json_string(optarg));
+			break;
 		case OPT_EXPRESSWAY:
 			json_object_set_new(names, "expressway_a_record",
 			    json_string(optarg));
@@ -198,6 +203,6 @@ const struct cli_cmd cmd_init = {
 	    "[,roles=R1+R2][,database=primary|peer|connect] [--host ...] "
 	    "[--option NAME] [--layout per-server|per-service|one-for-all] "
 	    "[--key TYPE] [--cluster-fqdn F] [--join-url F] [--login-domain F] "
-	    "[--c2w-address A] [--c2w-port P] [--expressway F]"),
+	    "[--c2w-address A] [--c2w-port P] [--expressway F] [--domain F]"),
 	.run = run,
 };

@@ -120,7 +120,18 @@ check_certs(struct builder *b)
 		/* pki csr appends the CN; the plan lists it too. */
 		if (c->usage != MCERT_USAGE_CA && strcmp(c->cn, "postgres") != 0)
 			plan_add_unique(c->san, c->cn);
-		if (strcmp(c->ca, "public") == 0 &&
+		const char *chosen = mcert_ws_cert_ca(b->ws, c->name);
+
+		/* guide table 2: browsers and Lync want a public CA. */
+		if (chosen != NULL && strcmp(c->ca, "public") == 0 &&
+		    strcmp(chosen, "public") != 0)
+			finding(b, MCERT_LEVEL_WARNING, N_("certificates.%s.ca is "
+			    "%s, but it serves a service the guide wants signed "
+			    "by a public CA (table 2): browsers will warn"),
+			    c->name, chosen);
+		if (chosen != NULL)
+			c->ca = chosen;
+		else if (strcmp(c->ca, "public") == 0 &&
 		    json_array_size(c->services) > 1 && !mixed++)
 			finding(b, MCERT_LEVEL_WARNING, N_("certificate %s (and "
 			    "any like it) serves Web Bridge 3 or another public "

@@ -73,7 +73,8 @@ struct mcert_plan {
 	struct mcert_findings findings;	/* errors stop the plan */
 };
 
-/* Derives the plan; problems with the workspace (a database cluster not
+/* Derives the plan (its strings may borrow from ws: free the plan
+ * first); problems with the workspace (a database cluster not
  * of 3 to 5 nodes, a missing join URL, ...) go into findings, naming the
  * field.  Returns MCERT_OK when a plan was made, even with findings. */
 int mcert_plan_build(const struct mcert_workspace *ws,

@@ -32,6 +32,14 @@ const char *const mcert_ws_dbrole_names[] = {
 	"none", "primary", "peer", "connect", NULL,
 };
 
+const char *const mcert_ws_state_names[] = {
+	"planned", "csr", "signed", "imported", "uploaded", "bound",
+	"verified", "done", NULL,
+};
+const char *const mcert_ws_ca_names[] = {
+	"public", "internal", "dedicated", "self", NULL,
+};
+
 int
 mcert_ws_name_index(const char *const *table, const char *s)
 {
@@ -202,6 +210,120 @@ parse_host(json_t *h, size_t i, struct mcert_ws_host *out,
 	return MCERT_OK;
 }
 
+/* "certificates" and "steps": what the operator chose and how far the
+ * work got. */
+static int
+check_records(json_t *root, struct mcert_error *err)
+{
+	json_t *certs = json_object_get(root, "certificates"), *v;
+	json_t *steps = json_object_get(root, "steps");
+	char buf[256];
+	const char *key;
+	int r;
+
+	if (certs != NULL && !json_is_object(certs))
+		return mcert_error_set(err, MCERT_E_PARSE,
+		    N_("certificates must be an object"));
+	json_object_foreach(certs, key, v) {
+		char path[320];
+		int x;
+
+		snprintf(path, sizeof(path), "certificates.%s.", key);
+		if (!json_is_object(v))
+			return mcert_error_set(err, MCERT_E_PARSE,
+			    N_("certificates.%s must be an object"), key);
+		if ((r = get_enum(v, "ca", path, mcert_ws_ca_names, 0, &x,
+		    err)) != MCERT_OK || (r = get_enum(v, "state", path,
+		    mcert_ws_state_names, 0, &x, err)) != MCERT_OK)
+			return r;
+	}
+	if (steps != NULL && !json_is_object(steps))
+		return mcert_error_set(err, MCERT_E_PARSE,
+		    N_("steps must be an object"));
+	json_object_foreach(steps, key, v) {
+		if (mcert_ws_name_index(mcert_ws_state_names,
+		    json_string_value(v)) < 0)
+			return mcert_error_set(err, MCERT_E_PARSE,
+			    N_("steps.%s: not one of %s"), key,
+			    choices(mcert_ws_state_names, buf, sizeof(buf)));
+	}
+	return MCERT_OK;
+}
+
+static const char *
+record(const struct mcert_workspace *ws, const char *group, const char *key,
+    const char *field)
+{
+	json_t *v = json_object_get(json_object_get(ws->root, group), key);
+
+	return json_string_value(field != NULL ? json_object_get(v, field) : v);
+}
+
+const char *
+mcert_ws_cert_ca(const struct mcert_workspace *ws, const char *name)
+{
+	return record(ws, "certificates", name, "ca");
+}
+
+const char *
+mcert_ws_cert_state(const struct mcert_workspace *ws, const char *name)
+{
+	const char *s = record(ws, "certificates", name, "state");
+
+	return s != NULL ? s : "planned";
+}
+
+const char *
+mcert_ws_step_state(const struct mcert_workspace *ws, const char *key)
+{
+	const char *s = record(ws, "steps", key, NULL);
+
+	return s != NULL ? s : "planned";
+}
+
+static int
+set_record(struct mcert_workspace *ws, const char *group, const char *key,
+    const char *field, const char *state, struct mcert_error *err)
+{
+	json_t *g = json_object_get(ws->root, group), *o;
+
+	if (mcert_ws_name_index(mcert_ws_state_names, state) < 0)
+		return mcert_error_set(err, MCERT_E_INVALID,
+		    N_("'%s' is not a state"), state);
+	if (g == NULL) {
+		g = json_object();
+		if (g == NULL || json_object_set_new(ws->root, group, g) != 0)
+			return mcert_error_set(err, MCERT_E_NOMEM,
+			    N_("out of memory"));
+	}
+	if (field == NULL)
+		return json_object_set_new(g, key, json_string(state)) == 0 ?
+		    MCERT_OK : mcert_error_set(err, MCERT_E_NOMEM,
+		    N_("out of memory"));
+	if ((o = json_object_get(g, key)) == NULL) {
+		o = json_object();
+		if (o == NULL || json_object_set_new(g, key, o) != 0)
+			return mcert_error_set(err, MCERT_E_NOMEM,
+			    N_("out of memory"));
+	}
+	return json_object_set_new(o, field, json_string(state)) == 0 ?
+	    MCERT_OK : mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+}
+
+int
+mcert_ws_set_cert_state(struct mcert_workspace *ws, const char *name,
+    const char *state, struct mcert_error *err)
+{
+	return set_record(ws, "certificates", name, "state", state, err);
+}
+
+int
+mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
+    const char *state, struct mcert_error *err)
+{
+	return set_record(ws, "steps", key, NULL, state, err);
+}
+
 int
 mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err)
 {
@@ -282,6 +404,8 @@ mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err)
 	if (ws->c2w_address != NULL && !mcert_name_is_ip(ws->c2w_address) &&
 	    (r = check_fqdn(ws->c2w_address, "names.c2w_address", err)) !=
 	    MCERT_OK)
+		return r;
+	if ((r = check_records(root, err)) != MCERT_OK)
 		return r;
 	hosts = json_object_get(root, "hosts");
 	if (!json_is_array(hosts) || json_array_size(hosts) == 0)

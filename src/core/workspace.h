@@ -112,6 +112,30 @@ int mcert_ws_load(const char *path, struct mcert_workspace **out,
 int mcert_ws_save(const struct mcert_workspace *ws, const char *path,
     struct mcert_error *err);
 
+/* Per certificate of the plan (by its name): "certificates": {NAME:
+ * {"ca": "public"|"internal"|"dedicated"|"self", "state": one of
+ * mcert_ws_state_names}}, and per step: "steps": {"HOST/N": state}.  The
+ * work resumes where it stopped. */
+extern const char *const mcert_ws_state_names[];
+extern const char *const mcert_ws_ca_names[];
+
+/* The CA chosen for certificate name, or NULL (the plan derives one). */
+const char *mcert_ws_cert_ca(const struct mcert_workspace *ws,
+    const char *name);
+
+/* The state of certificate name, or of step key ("cms1a/3"); "planned"
+ * when none is recorded. */
+const char *mcert_ws_cert_state(const struct mcert_workspace *ws,
+    const char *name);
+const char *mcert_ws_step_state(const struct mcert_workspace *ws,
+    const char *key);
+
+/* Records a state (one of mcert_ws_state_names); save to keep it. */
+int mcert_ws_set_cert_state(struct mcert_workspace *ws, const char *name,
+    const char *state, struct mcert_error *err);
+int mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
+    const char *state, struct mcert_error *err);
+
 /* Rebuilds the typed view after root was changed. */
 int mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err);
 

@@ -722,6 +722,62 @@ test_save(void)
 	free(b);
 }
 
+/* What the operator chose per certificate and how far the work got: kept
+ * across save and load, checked on load. */
+static void
+test_records(void)
+{
+	struct mcert_workspace *ws = NULL;
+	struct mcert_error err = { 0, "" };
+	char *path;
+	json_t *root = base();
+
+	patch(root, "certificates", "{\"cms1\": {\"ca\": \"internal\"}}");
+	if (mcert_ws_from_json(root, "records", &ws, &err) != MCERT_OK)
+		tap_bail("%s", err.msg);
+	is_str(mcert_ws_cert_ca(ws, "cms1"), "internal", "the chosen CA is read");
+	ok(mcert_ws_cert_ca(ws, "nope") == NULL, "no CA chosen: NULL");
+	is_str(mcert_ws_cert_state(ws, "cms1"), "planned",
+	    "no state recorded: planned");
+	is_str(mcert_ws_step_state(ws, "cms1/3"), "planned",
+	    "no step state recorded: planned");
+	is_int(mcert_ws_set_cert_state(ws, "cms1", "signed", &err), MCERT_OK,
+	    "a certificate's state is set");
+	is_int(mcert_ws_set_step_state(ws, "cms1/3", "done", &err), MCERT_OK,
+	    "a step's state is set");
+	is_int(mcert_ws_set_step_state(ws, "cms1/4", "finished", &err),
+	    MCERT_E_INVALID, "a state that is not one is refused");
+	if (asprintf(&path, "%s/records.json", fx_tmpdir()) == -1)
+		tap_bail("asprintf");
+	is_int(mcert_ws_save(ws, path, &err), MCERT_OK, "saved with states");
+	mcert_ws_free(ws);
+	ws = load_or_bail(path);
+	is_str(mcert_ws_cert_state(ws, "cms1"), "signed",
+	    "the certificate's state survives save and load");
+	is_str(mcert_ws_cert_ca(ws, "cms1"), "internal",
+	    "the chosen CA survives save and load");
+	is_str(mcert_ws_step_state(ws, "cms1/3"), "done",
+	    "the step's state survives save and load");
+	mcert_ws_free(ws);
+	free(path);
+
+	root = base();
+	patch(root, "certificates", "{\"cms1\": {\"state\": \"lost\"}}");
+	ok(mcert_ws_from_json(root, "bad", &ws, &err) != MCERT_OK &&
+	    strstr(err.msg, "certificates.cms1.state") != NULL,
+	    "an unknown certificate state is refused, naming it");
+	root = base();
+	patch(root, "certificates", "{\"cms1\": {\"ca\": \"cheap\"}}");
+	ok(mcert_ws_from_json(root, "bad", &ws, &err) != MCERT_OK &&
+	    strstr(err.msg, "certificates.cms1.ca") != NULL,
+	    "an unknown CA choice is refused, naming it");
+	root = base();
+	patch(root, "steps", "{\"cms1/1\": \"maybe\"}");
+	ok(mcert_ws_from_json(root, "bad", &ws, &err) != MCERT_OK &&
+	    strstr(err.msg, "steps.cms1/1") != NULL,
+	    "an unknown step state is refused, naming it");
+}
+
 int
 main(void)
 {
@@ -729,6 +785,7 @@ main(void)
 	test_bad_fields();
 	test_load_files();
 	test_save();
+	test_records();
 	fx_cleanup();
 	return tap_done();
 }

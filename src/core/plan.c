@@ -77,6 +77,20 @@ check_workspace(struct builder *b)
 			    "choose another label"), i, ws->hosts[i].label);
 		webbridges += (ws->hosts[i].roles & MCERT_HOST_WEBBRIDGE3) != 0;
 	}
+	for (i = 0; dbnodes > 0 && i < ws->nhosts; i++)
+		if ((ws->hosts[i].roles & MCERT_HOST_CALLBRIDGE) &&
+		    ws->hosts[i].db == MCERT_DB_NONE)
+			finding(b, MCERT_LEVEL_ERROR, N_("hosts[%zu] (%s) runs a "
+			    "Call Bridge but neither holds nor connects to the "
+			    "database cluster; set its database to connect (guide "
+			    "§4, A.3)"), i, ws->hosts[i].label);
+	if (ws->layout == MCERT_LAYOUT_ONE_FOR_ALL &&
+	    (ws->options & MCERT_OPT_LYNC))
+		finding(b, MCERT_LEVEL_WARNING, N_("layout one-for-all gives the "
+		    "Call Bridge the shared certificate's CN, but for Lync "
+		    "federation its CN must be the FQDN the Lync front end knows "
+		    "it by (guide §3.1.1); choose layout per-server or "
+		    "per-service"));
 	if (webbridges > 1 && ws->c2w_address != NULL)
 		finding(b, MCERT_LEVEL_WARNING, N_("names.c2w_address is one "
 		    "name for %zu web bridges: each is registered at it, so it "

@@ -1061,11 +1061,7 @@ test_variants(void)
 			run(&r, root, "%s+lync/one-for-all, names.domain set",
 			    lync[i].example);
 			c = cert(&r, "deployment");
-			tap_todo("plan-certs.c shared_cn gives names.domain "
-			    "as the CN in layout one-for-all even when the "
-			    "certificate serves the Call Bridge for Lync, whose "
-			    "CN must be the FQDN configured on the Lync FE "
-			    "(3.1.1, 5.2); no finding says so");
+			tap_todo(NULL);
 			if (!ok((c != NULL && strcmp(c->cn, lync[i].want) == 0) ||
 			    findings_like(&r, MCERT_LEVEL_WARNING, "Lync") +
 			    findings_like(&r, MCERT_LEVEL_ERROR, "Lync") > 0,
@@ -1374,9 +1370,7 @@ test_findings(void)
 		json_object_set_new(json_array_get(json_object_get(root,
 		    "hosts"), 4), "database", json_string("none"));
 		run(&r, root, "resilient, cms5 database none");
-		tap_todo("plan.c check_workspace has no rule for a Call Bridge "
-		    "of a resilient deployment that neither holds nor "
-		    "connects to the database cluster (guide 4, A.3 step 3b)");
+		tap_todo(NULL);
 		ok(findings_like(&r, MCERT_LEVEL_ERROR, "hosts[4]") +
 		    findings_like(&r, MCERT_LEVEL_WARNING, "hosts[4]") > 0,
 		    "%s: a finding naming hosts[4]", r.what);

@@ -24,6 +24,7 @@ struct node {
 	int seen;		/* reached from the leaf */
 	int leads;		/* some path from here reaches an anchor */
 	struct mcert_cert dup;	/* the same certificate in another file */
+	char *desc;		/* "file #n (CN=...)", once asked for */
 	int has_dup;
 };
 
@@ -53,7 +54,7 @@ struct builder {
 void verify_fail(struct builder *b, int complete, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* "file #n (CN=...)" for node i; valid until four more calls. */
+/* "file #n (CN=...)" for node i; valid while the builder lives. */
 const char *verify_describe(struct builder *b, int i);
 
 /* Whether x's subject and issuer names are the same. */

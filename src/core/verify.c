@@ -107,15 +107,11 @@ verify_fail(struct builder *b, int complete, const char *fmt, ...)
 const char *
 verify_describe(struct builder *b, int i)
 {
-	/* Descriptions live as long as the builder: one per node, lazily. */
-	static __thread char buf[4][512];
-	static __thread int slot;
-	char *d = mcert_cert_describe(&b->nodes[i].cert);
-	char *out = buf[slot++ & 3];
-
-	snprintf(out, 512, "%s", d != NULL ? d : "?");
-	free(d);
-	return out;
+	/* One per node, made when first needed, freed with the builder. */
+	if (b->nodes[i].desc == NULL &&
+	    (b->nodes[i].desc = mcert_cert_describe(&b->nodes[i].cert)) == NULL)
+		b->nomem = 1;
+	return b->nodes[i].desc != NULL ? b->nodes[i].desc : "?";
 }
 
 static int
@@ -447,8 +443,10 @@ mcert_verify(const struct mcert_cert *leaf,
 		    "certificate as the CA file"));
 	}
 out:
-	for (i = 0; i < b.n; i++)
+	for (i = 0; i < b.n; i++) {
 		free(b.nodes[i].issuers);
+		free(b.nodes[i].desc);
+	}
 	free(b.nodes);
 	free(b.why);
 	ERR_clear_error();

@@ -247,6 +247,7 @@ struct inspect {
 	size_t files;		/* JSON files written so far */
 	size_t objects;		/* JSON objects of the current file */
 	int begun;
+	unsigned int load_flags;
 };
 
 static void
@@ -415,10 +416,7 @@ inspect_file(struct inspect *in, const char *path,
 	int r;
 
 	in->begun = 0;
-	/* Keys stay locked unless a passphrase was given with
-	 * --passphrase-fd: inspect never prompts on its own. */
-	r = mcert_file_visit(path, ((struct cli_passphrase *)pp->ctx)->fd >= 0 ?
-	    0 : MCERT_LOAD_KEEP_LOCKED, pp, &v, &err);
+	r = mcert_file_visit(path, in->load_flags, pp, &v, &err);
 	if (in->json && in->begun)
 		printf("]}");
 	if (r != 0) {
@@ -463,6 +461,9 @@ run(int argc, char **argv)
 	cli_passphrase_init(&cp, &pp);
 	in.json = json;
 	in.now = time(NULL);
+	/* Keys stay locked unless a passphrase was given with
+	 * --passphrase-fd: inspect never prompts on its own. */
+	in.load_flags = cp.fd >= 0 ? 0 : MCERT_LOAD_KEEP_LOCKED;
 	if (json)
 		printf("{\"files\": [");
 	for (; optind < argc; optind++) {

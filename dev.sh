@@ -12,7 +12,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool autopoint gettext \
 pkg-config libssl-dev libssh-dev libncurses-dev libjansson-dev openssl \
-ca-certificates publicsuffix clang libclang-rt-14-dev openssh-server tmux time"
+ca-certificates publicsuffix clang libclang-rt-14-dev openssh-server openssh-client tmux time"
 
 need_packages() {
 	missing=

@@ -3,7 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+
 #include <libssh/libssh.h>
+#include <libssh/sftp.h>
+#include <openssl/evp.h>
 
 #include "ssh.h"
 
@@ -225,6 +229,121 @@ out:
 		ssh_channel_free(ch);
 	}
 	return ret;
+}
+
+static sftp_session
+sftp_start(struct mcert_ssh *c, struct mcert_error *err)
+{
+	sftp_session sftp = sftp_new(c->session);
+
+	if (sftp == NULL || sftp_init(sftp) != SSH_OK) {
+		ssh_failed(err, c->session, c->host,
+		    mcert_tr(N_("cannot start SFTP")));
+		sftp_free(sftp);
+		return NULL;
+	}
+	return sftp;
+}
+
+int
+mcert_sftp_get(struct mcert_ssh *c, const char *name, unsigned char **data,
+    size_t *len, struct mcert_error *err)
+{
+	sftp_session sftp;
+	sftp_file f;
+	unsigned char chunk[16384], *buf = NULL, *grown;
+	size_t have = 0;
+	ssize_t n;
+	int ret = MCERT_OK;
+
+	*data = NULL;
+	*len = 0;
+	if ((sftp = sftp_start(c, err)) == NULL)
+		return MCERT_E_IO;
+	if ((f = sftp_open(sftp, name, O_RDONLY, 0)) == NULL) {
+		sftp_free(sftp);
+		return mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: cannot read %s over SFTP"), c->host, name);
+	}
+	while ((n = sftp_read(f, chunk, sizeof(chunk))) > 0) {
+		if (have + (size_t)n > 16u * 1024 * 1024 ||
+		    (grown = realloc(buf, have + (size_t)n + 1)) == NULL) {
+			ret = mcert_error_set(err, MCERT_E_LIMIT,
+			    N_("%s: %s is too large"), c->host, name);
+			break;
+		}
+		buf = grown;
+		memcpy(buf + have, chunk, (size_t)n);
+		have += (size_t)n;
+	}
+	if (ret == MCERT_OK && n < 0)
+		ret = mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: reading %s over SFTP failed"), c->host, name);
+	sftp_close(f);
+	sftp_free(sftp);
+	if (ret != MCERT_OK) {
+		free(buf);
+		return ret;
+	}
+	if (buf == NULL && (buf = malloc(1)) == NULL)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	*data = buf;
+	*len = have;
+	return MCERT_OK;
+}
+
+int
+mcert_sftp_put(struct mcert_ssh *c, const char *name, const void *data,
+    size_t len, struct mcert_error *err)
+{
+	unsigned char want[EVP_MAX_MD_SIZE], got[EVP_MAX_MD_SIZE];
+	unsigned char *back = NULL;
+	unsigned int wl = 0, gl = 0;
+	size_t backlen = 0, off = 0;
+	sftp_session sftp;
+	sftp_attributes st;
+	sftp_file f;
+	ssize_t n;
+	int ret;
+
+	if ((sftp = sftp_start(c, err)) == NULL)
+		return MCERT_E_IO;
+	if ((st = sftp_stat(sftp, name)) != NULL) {
+		sftp_attributes_free(st);
+		sftp_free(sftp);
+		return mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: %s already exists on the server; meetcert never "
+		    "uploads over a file (it may be live): use a new name"),
+		    c->host, name);
+	}
+	/* O_EXCL: a file that appeared meanwhile is not replaced either. */
+	if ((f = sftp_open(sftp, name, O_WRONLY | O_CREAT | O_EXCL, 0600)) ==
+	    NULL) {
+		sftp_free(sftp);
+		return mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: cannot create %s over SFTP"), c->host, name);
+	}
+	while (off < len && (n = sftp_write(f, (const char *)data + off,
+	    len - off)) > 0)
+		off += (size_t)n;
+	ret = sftp_close(f) == SSH_OK && off == len ? MCERT_OK : MCERT_E_IO;
+	sftp_free(sftp);
+	if (ret != MCERT_OK)
+		return mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: the upload of %s was cut short; remove the partial "
+		    "file on the server and try again"), c->host, name);
+	/* Read back what landed: the upload counts only if it is exact. */
+	if ((ret = mcert_sftp_get(c, name, &back, &backlen, err)) != MCERT_OK)
+		return ret;
+	EVP_Digest(data, len, want, &wl, EVP_sha256(), NULL);
+	EVP_Digest(back, backlen, got, &gl, EVP_sha256(), NULL);
+	mcert_wipe(back, backlen);
+	free(back);
+	if (backlen != len || wl != gl || memcmp(want, got, wl) != 0)
+		return mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: %s reads back different from what was sent; remove "
+		    "it on the server and upload again"), c->host, name);
+	return MCERT_OK;
 }
 
 int

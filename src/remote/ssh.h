@@ -3,6 +3,8 @@
 #ifndef MCERT_SSH_H
 #define MCERT_SSH_H
 
+#include <stddef.h>
+
 #include "error.h"
 
 struct mcert_ssh;
@@ -31,6 +33,16 @@ int mcert_ssh_connect(const struct mcert_ssh_opts *o, struct mcert_ssh **out,
  * used: the MMP's is not to be trusted. */
 int mcert_ssh_exec(struct mcert_ssh *s, const char *command, char **output,
     struct mcert_error *err);
+
+/* Uploads data as name into the MMP's flat directory: never over an
+ * existing file (the name must be new: a live key replaced breaks its
+ * service at once), then reads it back and compares SHA-256. */
+int mcert_sftp_put(struct mcert_ssh *s, const char *name, const void *data,
+    size_t len, struct mcert_error *err);
+
+/* Reads name from the MMP's directory into *data (caller frees). */
+int mcert_sftp_get(struct mcert_ssh *s, const char *name, unsigned char **data,
+    size_t *len, struct mcert_error *err);
 
 /* Whether MMP output reports a failure ("FAILURE", "Invalid command"),
  * as the MMP says it: in text. */

@@ -66,6 +66,41 @@ main(void)
 		ok(out != NULL && !mcert_mmp_failed(out), "  not a failure");
 		free(out);
 		out = NULL;
+		{
+			static const char pem[] = "-----BEGIN X-----\nAA==\n"
+			    "-----END X-----\n";
+			unsigned char *back = NULL;
+			size_t blen = 0;
+
+			r = mcert_sftp_put(s, "upload1.crt", pem,
+			    sizeof(pem) - 1, &err);
+			if (!ok(r == MCERT_OK, "sftp upload of a new name, read "
+			    "back and compared"))
+				diag("%s", err.msg);
+			r = mcert_sftp_get(s, "upload1.crt", &back, &blen, &err);
+			ok(r == MCERT_OK && blen == sizeof(pem) - 1 &&
+			    memcmp(back, pem, blen) == 0,
+			    "  the file reads back the same");
+			free(back);
+			r = mcert_sftp_put(s, "upload1.crt", "other", 5, &err);
+			ok(r == MCERT_E_IO && strstr(err.msg, "already exists")
+			    != NULL, "an upload over an existing name: refused");
+			back = NULL;
+			mcert_sftp_get(s, "upload1.crt", &back, &blen, &err);
+			ok(back != NULL && blen == sizeof(pem) - 1 &&
+			    memcmp(back, pem, blen) == 0,
+			    "  the existing file is untouched");
+			free(back);
+			r = mcert_ssh_exec(s, "pki list", &out, &err);
+			ok(r == MCERT_OK && out != NULL &&
+			    strstr(out, "upload1.crt") != NULL,
+			    "  pki list shows the upload");
+			free(out);
+			out = NULL;
+			r = mcert_sftp_get(s, "nothere.crt", &back, &blen, &err);
+			ok(r == MCERT_E_IO && strstr(err.msg, "nothere.crt") !=
+			    NULL, "reading a missing file: an error naming it");
+		}
 		r = mcert_ssh_exec(s, "frobnicate now", &out, &err);
 		ok(r == MCERT_OK && out != NULL && mcert_mmp_failed(out),
 		    "an unknown command is judged a failure by its text");

@@ -60,67 +60,6 @@ san_dump(const struct mcert_subject *s)
 	return buf;
 }
 
-/* "/C=US/ST=.../CN=x": the entries of name in their DER order. */
-static void
-name_dump(const X509_NAME *name, char *buf, size_t size)
-{
-	size_t len = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < X509_NAME_entry_count(name); i++) {
-		const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
-		unsigned char *utf8 = NULL;
-		int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
-
-		if (ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e)) < 0)
-			tap_bail("ASN1_STRING_to_UTF8");
-		len += (size_t)snprintf(buf + len, size - len, "/%s=%s",
-		    OBJ_nid2sn(nid), (char *)utf8);
-		OPENSSL_free(utf8);
-	}
-}
-
-/* "DNS:a,IP:192.0.2.1,email:x@y": the typed SAN entries; "-" for none. */
-static void
-gens_dump(const GENERAL_NAMES *gens, char *buf, size_t size)
-{
-	size_t len = 0;
-	int i;
-
-	snprintf(buf, size, "-");
-	for (i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens); i++) {
-		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
-		const char *sep = i ? "," : "";
-		char ip[64];
-
-		switch (g->type) {
-		case GEN_DNS:
-			len += (size_t)snprintf(buf + len, size - len,
-			    "%sDNS:%s", sep, (const char *)
-			    ASN1_STRING_get0_data(g->d.dNSName));
-			break;
-		case GEN_EMAIL:
-			len += (size_t)snprintf(buf + len, size - len,
-			    "%semail:%s", sep, (const char *)
-			    ASN1_STRING_get0_data(g->d.rfc822Name));
-			break;
-		case GEN_IPADD:
-			if (!inet_ntop(ASN1_STRING_length(g->d.iPAddress) == 4 ?
-			    AF_INET : AF_INET6,
-			    ASN1_STRING_get0_data(g->d.iPAddress), ip,
-			    sizeof(ip)))
-				snprintf(ip, sizeof(ip), "?");
-			len += (size_t)snprintf(buf + len, size - len,
-			    "%sIP:%s", sep, ip);
-			break;
-		default:
-			len += (size_t)snprintf(buf + len, size - len,
-			    "%sother", sep);
-		}
-	}
-}
-
 static int
 count_ext(const STACK_OF(X509_EXTENSION) *exts, int nid)
 {
@@ -735,7 +674,7 @@ test_build(void)
 		}
 		is_int(X509_REQ_get_version(r), X509_REQ_VERSION_1,
 		    "build %s: version 1", c->name);
-		name_dump(X509_REQ_get_subject_name(r), buf, sizeof(buf));
+		fx_name_dump(X509_REQ_get_subject_name(r), buf, sizeof(buf));
 		is_str(buf, c->subject, "build %s: subject in order", c->name);
 		ok(EVP_PKEY_eq(X509_REQ_get0_pubkey(r), key) == 1,
 		    "build %s: the key's public half", c->name);
@@ -747,7 +686,7 @@ test_build(void)
 		    "build %s: signed with %s", c->name, OBJ_nid2sn(want_sig));
 		exts = X509_REQ_get_extensions(r);
 		gens = X509V3_get_d2i(exts, NID_subject_alt_name, NULL, NULL);
-		gens_dump(gens, buf, sizeof(buf));
+		fx_gens_dump(gens, buf, sizeof(buf));
 		is_str(buf, c->san, "build %s: SAN entries typed", c->name);
 		is_int(count_ext(exts, NID_subject_alt_name),
 		    strcmp(c->san, "-") != 0, "build %s: SAN extensions",

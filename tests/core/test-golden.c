@@ -26,61 +26,6 @@ struct golden {
 	char *subject, *san, *refused;
 };
 
-/* "/C=US/.../CN=x" in the name's DER order. */
-static void
-name_dump(const X509_NAME *name, char *buf, size_t size)
-{
-	size_t len = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < X509_NAME_entry_count(name); i++) {
-		const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
-		unsigned char *utf8 = NULL;
-
-		if (ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e)) < 0)
-			tap_bail("ASN1_STRING_to_UTF8");
-		len += (size_t)snprintf(buf + len, size - len, "/%s=%s",
-		    OBJ_nid2sn(OBJ_obj2nid(X509_NAME_ENTRY_get_object(e))),
-		    (char *)utf8);
-		OPENSSL_free(utf8);
-	}
-}
-
-/* "DNS:a,IP:192.0.2.1,email:x": typed entries; "-" when none. */
-static void
-gens_dump(const GENERAL_NAMES *gens, char *buf, size_t size)
-{
-	size_t len = 0;
-	int i;
-
-	snprintf(buf, size, "-");
-	for (i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens); i++) {
-		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
-		const char *sep = i ? "," : "";
-		char ip[64] = "?";
-
-		if (g->type == GEN_DNS)
-			len += (size_t)snprintf(buf + len, size - len,
-			    "%sDNS:%s", sep, (const char *)
-			    ASN1_STRING_get0_data(g->d.dNSName));
-		else if (g->type == GEN_EMAIL)
-			len += (size_t)snprintf(buf + len, size - len,
-			    "%semail:%s", sep, (const char *)
-			    ASN1_STRING_get0_data(g->d.rfc822Name));
-		else if (g->type == GEN_IPADD) {
-			inet_ntop(ASN1_STRING_length(g->d.iPAddress) == 4 ?
-			    AF_INET : AF_INET6,
-			    ASN1_STRING_get0_data(g->d.iPAddress), ip,
-			    sizeof(ip));
-			len += (size_t)snprintf(buf + len, size - len,
-			    "%sIP:%s", sep, ip);
-		} else
-			len += (size_t)snprintf(buf + len, size - len,
-			    "%sother", sep);
-	}
-}
-
 static char *
 xstrdup(const char *s)
 {
@@ -233,7 +178,7 @@ run_case(const struct golden *g, EVP_PKEY *key)
 		r = mcert_ca_selfsign(key, &s, &o, &x, &err);
 		is_int(r, MCERT_OK, "line %d: self-signed", g->lineno);
 		if (x != NULL) {
-			name_dump(X509_get_subject_name(x), got, sizeof(got));
+			fx_name_dump(X509_get_subject_name(x), got, sizeof(got));
 			gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL,
 			    NULL);
 		}
@@ -245,7 +190,7 @@ run_case(const struct golden *g, EVP_PKEY *key)
 		r = mcert_csr_build(key, &s, 1, &req, &err);
 		is_int(r, MCERT_OK, "line %d: CSR built", g->lineno);
 		if (req != NULL) {
-			name_dump(X509_REQ_get_subject_name(req), got,
+			fx_name_dump(X509_REQ_get_subject_name(req), got,
 			    sizeof(got));
 			exts = X509_REQ_get_extensions(req);
 			gens = X509V3_get_d2i(exts, NID_subject_alt_name, NULL,
@@ -256,7 +201,7 @@ run_case(const struct golden *g, EVP_PKEY *key)
 	}
 	if (r == MCERT_OK) {
 		is_str(got, g->subject, "line %d: subject", g->lineno);
-		gens_dump(gens, got, sizeof(got));
+		fx_gens_dump(gens, got, sizeof(got));
 		is_str(got, g->san, "line %d: subjectAltName", g->lineno);
 	}
 	GENERAL_NAMES_free(gens);

@@ -37,20 +37,6 @@ static const char *const examples[] = {
 
 static struct mcert_services *svc;
 
-static char *
-srcpath(const char *rel)
-{
-	const char *top = getenv("top_srcdir");
-	char *p;
-
-	if (top == NULL || *top == '\0') {
-		if (asprintf(&p, "%s/../%s", SRCDATADIR, rel) == -1)
-			tap_bail("asprintf");
-	} else if (asprintf(&p, "%s/%s", top, rel) == -1)
-		tap_bail("asprintf");
-	return p;
-}
-
 static json_t *
 example(const char *name)
 {
@@ -60,7 +46,7 @@ example(const char *name)
 
 	if (asprintf(&rel, "data/examples/%s.json", name) == -1)
 		tap_bail("asprintf");
-	path = srcpath(rel);
+	path = fx_srcpath(rel);
 	if ((root = json_load_file(path, 0, &jerr)) == NULL)
 		tap_bail("%s: %s", path, jerr.text);
 	free(rel);
@@ -1415,7 +1401,7 @@ test_findings(void)
 		json_t *table;
 		struct mcert_services *t;
 		json_error_t jerr;
-		char *src = srcpath("data/services.json"), *p;
+		char *src = fx_srcpath("data/services.json"), *p;
 		json_t *e;
 		size_t k;
 
@@ -1624,7 +1610,7 @@ int
 main(void)
 {
 	struct mcert_error err;
-	char *path = srcpath("data/services.json");
+	char *path = fx_srcpath("data/services.json");
 
 	if (mcert_services_load(path, &svc, &err) != MCERT_OK)
 		tap_bail("%s", err.msg);

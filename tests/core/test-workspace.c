@@ -46,21 +46,6 @@ static const char *const examples[] = {
 	"combined", "split", "resilient", "lab-pod7",
 };
 
-static char *
-srcpath(const char *rel)
-{
-	const char *top = getenv("top_srcdir");
-	char *p;
-
-	if (top == NULL || *top == '\0') {
-		/* SRCDATADIR is <top_srcdir>/data */
-		if (asprintf(&p, "%s/../%s", SRCDATADIR, rel) == -1)
-			tap_bail("asprintf");
-	} else if (asprintf(&p, "%s/%s", top, rel) == -1)
-		tap_bail("asprintf");
-	return p;
-}
-
 static json_t *
 base(void)
 {
@@ -226,7 +211,7 @@ test_valid(void)
 
 		if (asprintf(&rel, "data/examples/%s.json", examples[i]) == -1)
 			tap_bail("asprintf");
-		path = srcpath(rel);
+		path = fx_srcpath(rel);
 		r = mcert_ws_load(path, &ws, &err);
 		if (!ok(r == MCERT_OK && ws != NULL && ws->nhosts > 0,
 		    "data/examples/%s.json loads", examples[i]))
@@ -503,7 +488,7 @@ test_load_files(void)
 {
 	struct mcert_workspace *ws;
 	struct mcert_error err;
-	char *src = srcpath("data/examples/lab-pod7.json"), *text, *p;
+	char *src = fx_srcpath("data/examples/lab-pod7.json"), *text, *p;
 	size_t len, cut;
 	int r;
 
@@ -570,7 +555,7 @@ test_save(void)
 
 		if (asprintf(&rel, "data/examples/%s.json", examples[i]) == -1)
 			tap_bail("asprintf");
-		src = srcpath(rel);
+		src = fx_srcpath(rel);
 		unlink(a);
 		unlink(b);
 		ws = load_or_bail(src);

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -593,4 +594,80 @@ fx_cleanup(void)
 		nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		tmpdir[0] = '\0';
 	}
+}
+
+/* "/C=US/ST=.../CN=x": the entries of name in their DER order. */
+void
+fx_name_dump(const X509_NAME *name, char *buf, size_t size)
+{
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < X509_NAME_entry_count(name); i++) {
+		const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
+		unsigned char *utf8 = NULL;
+		int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
+
+		if (ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e)) < 0)
+			tap_bail("ASN1_STRING_to_UTF8");
+		len += (size_t)snprintf(buf + len, size - len, "/%s=%s",
+		    OBJ_nid2sn(nid), (char *)utf8);
+		OPENSSL_free(utf8);
+	}
+}
+
+/* "DNS:a,IP:192.0.2.1,email:x@y": the typed SAN entries; "-" for none. */
+void
+fx_gens_dump(const GENERAL_NAMES *gens, char *buf, size_t size)
+{
+	size_t len = 0;
+	int i;
+
+	snprintf(buf, size, "-");
+	for (i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		const char *sep = i ? "," : "";
+		char ip[64];
+
+		switch (g->type) {
+		case GEN_DNS:
+			len += (size_t)snprintf(buf + len, size - len,
+			    "%sDNS:%s", sep, (const char *)
+			    ASN1_STRING_get0_data(g->d.dNSName));
+			break;
+		case GEN_EMAIL:
+			len += (size_t)snprintf(buf + len, size - len,
+			    "%semail:%s", sep, (const char *)
+			    ASN1_STRING_get0_data(g->d.rfc822Name));
+			break;
+		case GEN_IPADD:
+			if (!inet_ntop(ASN1_STRING_length(g->d.iPAddress) == 4 ?
+			    AF_INET : AF_INET6,
+			    ASN1_STRING_get0_data(g->d.iPAddress), ip,
+			    sizeof(ip)))
+				snprintf(ip, sizeof(ip), "?");
+			len += (size_t)snprintf(buf + len, size - len,
+			    "%sIP:%s", sep, ip);
+			break;
+		default:
+			len += (size_t)snprintf(buf + len, size - len,
+			    "%sother", sep);
+		}
+	}
+}
+
+char *
+fx_srcpath(const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	char *p;
+
+	if (top == NULL || *top == '\0') {
+		/* SRCDATADIR is <top_srcdir>/data */
+		if (asprintf(&p, "%s/../%s", SRCDATADIR, rel) == -1)
+			tap_bail("asprintf");
+	} else if (asprintf(&p, "%s/%s", top, rel) == -1)
+		tap_bail("asprintf");
+	return p;
 }

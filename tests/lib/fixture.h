@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #define FX_DAY 86400L
 
@@ -118,5 +119,15 @@ char	*fx_write(const char *name, const void *p, size_t n);
 
 /* Frees the cached keys and removes the temporary directory. */
 void	fx_cleanup(void);
+
+/* "/C=US/ST=.../CN=x": the entries of name in their DER order. */
+void fx_name_dump(const X509_NAME *name, char *buf, size_t size);
+
+/* "DNS:a,IP:192.0.2.1,email:x@y": typed SAN entries; "-" for none. */
+void fx_gens_dump(const GENERAL_NAMES *gens, char *buf, size_t size);
+
+/* top_srcdir/rel (or, without top_srcdir, from SRCDATADIR); caller
+ * frees. */
+char *fx_srcpath(const char *rel);
 
 #endif

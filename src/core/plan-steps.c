@@ -27,8 +27,9 @@ add_file(struct builder *b, const char *host, const char *file)
 }
 
 static void
-add_step(struct builder *b, const char *host, int phase, const char *service,
-    char *command, const char *confirm)
+add_step(struct builder *b, const char *host, int phase,
+    const struct mcert_service *s, const char *what, char *command,
+    const char *confirm)
 {
 	struct mcert_plan *p = b->p;
 	struct mcert_plan_step *grown;
@@ -44,8 +45,33 @@ add_step(struct builder *b, const char *host, int phase, const char *service,
 	grown[p->nsteps].phase = phase;
 	grown[p->nsteps].command = command;
 	grown[p->nsteps].confirm = confirm;
-	grown[p->nsteps].service = service;
+	grown[p->nsteps].service = s->id;
+	grown[p->nsteps].what = what;
+	grown[p->nsteps].files = NULL;
+	grown[p->nsteps].seq = p->nsteps;
 	p->nsteps++;
+}
+
+/* The files of the last step, a bind: each placeholder of its template
+ * with the value vars gives it (pairs, NULL-terminated). */
+static void
+set_files(struct builder *b, const char *template, const char *const *vars)
+{
+	json_t *o;
+	size_t k;
+
+	if (b->p->nsteps == 0 || (o = json_object()) == NULL) {
+		b->nomem = 1;
+		return;
+	}
+	for (k = 0; vars[k] != NULL; k += 2) {
+		char ph[64];
+
+		snprintf(ph, sizeof(ph), "{%s}", vars[k]);
+		if (vars[k + 1] != NULL && strstr(template, ph) != NULL)
+			json_object_set_new(o, vars[k], json_string(vars[k + 1]));
+	}
+	b->p->steps[b->p->nsteps - 1].files = o;
 }
 
 /* Fills {key} {cert} ... in template from the names in vars (pairs,
@@ -255,15 +281,16 @@ plan_bind_service(struct builder *b, const struct mcert_ws_host *h,
 		 * enable: bound together, it goes down once. */
 		if (!merge_group(b, h->label, enable != NULL ? enable :
 		    restart) && disable != NULL)
-			add_step(b, h->label, PHASE_SERVICES, s->id,
+			add_step(b, h->label, PHASE_SERVICES, s, "disable",
 			    dup_cmd(disable), NULL);
-		add_step(b, h->label, PHASE_SERVICES, s->id,
+		add_step(b, h->label, PHASE_SERVICES, s, "bind",
 		    fill(mcert_service_command(s, "bind"), vars), NULL);
+		set_files(b, mcert_service_command(s, "bind"), vars);
 		if (enable != NULL)
-			add_step(b, h->label, PHASE_SERVICES, s->id,
+			add_step(b, h->label, PHASE_SERVICES, s, "enable",
 			    dup_cmd(enable), NULL);
 		else if (restart != NULL)
-			add_step(b, h->label, PHASE_SERVICES, s->id,
+			add_step(b, h->label, PHASE_SERVICES, s, "restart",
 			    dup_cmd(restart), NULL);
 	}
 done:
@@ -318,26 +345,29 @@ plan_bind_database(struct builder *b, const struct mcert_service *node,
 		add_file(b, h->label, ck);
 		add_file(b, h->label, cc);
 		add_file(b, h->label, ca);
-		add_step(b, h->label, PHASE_DB_REMOVE, s->id,
+		add_step(b, h->label, PHASE_DB_REMOVE, s, "remove",
 		    dup_cmd((t = mcert_service_command(s, "remove")) != NULL ?
 		    t : "database cluster remove"), "Y");
-		add_step(b, h->label, PHASE_DB_CERTS, s->id,
+		add_step(b, h->label, PHASE_DB_CERTS, s, "bind",
 		    fill(mcert_service_command(s, "bind"), vars), NULL);
+		set_files(b, mcert_service_command(s, "bind"), vars);
 		if (h->db == MCERT_DB_PRIMARY)
-			add_step(b, h->label, PHASE_DB_INITIALIZE, s->id,
+			add_step(b, h->label, PHASE_DB_INITIALIZE, s,
+			    "initialize",
 			    dup_cmd((t = mcert_service_command(s,
 			    "initialize")) != NULL ? t :
 			    "database cluster initialize"), NULL);
 		else if (h->db == MCERT_DB_PEER)
-			add_step(b, h->label, PHASE_DB_JOIN, s->id, fill(
+			add_step(b, h->label, PHASE_DB_JOIN, s, "join", fill(
 			    (t = mcert_service_command(s, "join")) != NULL ? t :
 			    "database cluster join {primary}", vars), NULL);
 		else
-			add_step(b, h->label, PHASE_DB_CONNECT, s->id, fill(
+			add_step(b, h->label, PHASE_DB_CONNECT, s, "connect",
+			    fill(
 			    (t = mcert_service_command(s, "connect")) != NULL ?
 			    t : "database cluster connect {primary}", vars),
 			    NULL);
-		add_step(b, h->label, PHASE_DB_STATUS, s->id,
+		add_step(b, h->label, PHASE_DB_STATUS, s, "status",
 		    strdup("database cluster status"), NULL);
 	}
 	free(sk);

@@ -199,7 +199,8 @@ by_phase(const void *a, const void *b)
 
 	if (x->phase != y->phase)
 		return (x->phase > y->phase) - (x->phase < y->phase);
-	return (x > y) - (x < y);
+	/* qsort is not stable: the order they were made in decides */
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 int
@@ -293,8 +294,10 @@ mcert_plan_free(struct mcert_plan *p)
 		json_decref(p->certs[i].services);
 	}
 	free(p->certs);
-	for (i = 0; i < p->nsteps; i++)
+	for (i = 0; i < p->nsteps; i++) {
 		free(p->steps[i].command);
+		json_decref(p->steps[i].files);
+	}
 	free(p->steps);
 	json_decref(p->files);
 	json_decref(p->operator);

@@ -24,6 +24,7 @@ struct mcert_service {
 	int order;
 	json_t *san;		/* array of symbolic names */
 	json_t *commands;	/* object: status, disable, bind, enable, ... */
+	json_t *status_fields;	/* object: placeholder -> status label */
 };
 
 struct mcert_services {
@@ -60,6 +61,11 @@ struct mcert_plan_step {
 	char *command;
 	const char *confirm;	/* the answer the command asks for, or NULL */
 	const char *service;
+	const char *what;	/* its template: "disable", "bind", "enable",
+				 * "restart", "remove", "initialize", "join",
+				 * "connect", "status" */
+	json_t *files;		/* bind: {placeholder: file}; else NULL */
+	size_t seq;		/* the order it was made in */
 };
 
 struct mcert_plan {

@@ -38,7 +38,7 @@ parse_service(json_t *o, struct mcert_service *s, const char *path, size_t i,
     struct mcert_error *err)
 {
 	json_t *deps, *v;
-	const char *role, *opt, *hr;
+	const char *role, *opt, *hr, *key;
 	size_t k;
 	int idx;
 
@@ -88,6 +88,12 @@ parse_service(json_t *o, struct mcert_service *s, const char *path, size_t i,
 	s->commands = json_object_get(o, "commands");
 	if (!json_is_object(s->commands))
 		return bad(err, path, i, s->id, "commands");
+	s->status_fields = json_object_get(o, "status_fields");
+	if (s->status_fields != NULL && !json_is_object(s->status_fields))
+		return bad(err, path, i, s->id, "status_fields");
+	json_object_foreach(s->status_fields, key, v)
+		if (!json_is_string(v))
+			return bad(err, path, i, s->id, "status_fields");
 	return MCERT_OK;
 }
 

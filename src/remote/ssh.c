@@ -346,13 +346,6 @@ mcert_sftp_put(struct mcert_ssh *c, const char *name, const void *data,
 	return MCERT_OK;
 }
 
-int
-mcert_mmp_failed(const char *output)
-{
-	return strstr(output, "FAILURE") != NULL ||
-	    strstr(output, "Invalid command") != NULL;
-}
-
 void
 mcert_ssh_close(struct mcert_ssh *c)
 {

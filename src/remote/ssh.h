@@ -44,10 +44,6 @@ int mcert_sftp_put(struct mcert_ssh *s, const char *name, const void *data,
 int mcert_sftp_get(struct mcert_ssh *s, const char *name, unsigned char **data,
     size_t *len, struct mcert_error *err);
 
-/* Whether MMP output reports a failure ("FAILURE", "Invalid command"),
- * as the MMP says it: in text. */
-int mcert_mmp_failed(const char *output);
-
 void mcert_ssh_close(struct mcert_ssh *s);
 
 #endif

@@ -82,3 +82,9 @@ TESTS += tests/core/test-plan
 tests_core_test_plan_SOURCES = tests/core/test-plan.c
 tests_core_test_plan_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_core_test_plan_LDADD = $(CORE_TEST_LDADD)
+
+check_PROGRAMS += tests/core/test-mmp
+TESTS += tests/core/test-mmp
+tests_core_test_mmp_SOURCES = tests/core/test-mmp.c
+tests_core_test_mmp_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_mmp_LDADD = $(CORE_TEST_LDADD)

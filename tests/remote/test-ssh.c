@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mmp.h"
 #include "ssh.h"
 #include "tap.h"
 
@@ -63,7 +64,7 @@ main(void)
 		ok(r == MCERT_OK && out != NULL && strstr(out,
 		    "User supplied certificates and keys") != NULL,
 		    "pki list over exec answers as the MMP does");
-		ok(out != NULL && !mcert_mmp_failed(out), "  not a failure");
+		ok(out != NULL && !mcert_mmp_failed(out, NULL, 0), "  not a failure");
 		free(out);
 		out = NULL;
 		{
@@ -102,13 +103,13 @@ main(void)
 			    NULL, "reading a missing file: an error naming it");
 		}
 		r = mcert_ssh_exec(s, "frobnicate now", &out, &err);
-		ok(r == MCERT_OK && out != NULL && mcert_mmp_failed(out),
+		ok(r == MCERT_OK && out != NULL && mcert_mmp_failed(out, NULL, 0),
 		    "an unknown command is judged a failure by its text");
 		free(out);
 		out = NULL;
 		r = mcert_ssh_exec(s, "pki match nokey.key nocert.crt", &out,
 		    &err);
-		ok(r == MCERT_OK && out != NULL && mcert_mmp_failed(out),
+		ok(r == MCERT_OK && out != NULL && mcert_mmp_failed(out, NULL, 0),
 		    "pki match of missing files is judged a failure");
 		free(out);
 		out = NULL;

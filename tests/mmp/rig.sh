@@ -3,16 +3,40 @@
 # (../shared/testing.md).  Everything lives in one scratch directory that goes
 # away on exit; every sshd is stopped by the PID recorded when it started.
 #
-#   rig_init                      scratch dir $RIG, user key $RIG/id, trap
-#   rig_host NAME ADDR [VAR=VAL]  start a host (VAR=VAL: extra SetEnv knobs)
+#   rig_init                      scratch dir $RIG, user key $RIG/id, trap,
+#                                 $RIG_PASSWORD (random unless set)
+#   rig_host NAME ADDR [VAR=VAL]  start a host (VAR=VAL: extra SetEnv knobs);
+#                                 env RIG_AUTH picks how it lets users in:
+#                                   (unset)  public key $RIG/id, this user
+#                                   refuse   no key accepted (empty
+#                                            AuthorizedKeysFile)
+#                                   password user mmptest, password
+#                                            $RIG_PASSWORD, UsePAM no
+#                                   kbdint   user mmptest, keyboard-
+#                                            interactive through PAM
+#                                 password and kbdint need root: 77 (skip)
+#                                 otherwise; their files dir is mmptest's
+#   rig_user                      make the user mmptest (once; 77 unless
+#                                 root) and set its password to $RIG_PASSWORD
+#   rig_rekey NAME                a new host key, NAME's sshd restarted on the
+#                                 same address and port (clients that knew the
+#                                 old key see it CHANGED)
 #   rig_ssh NAME [ARGS...]        the real OpenSSH client, to NAME
 #   rig_sftp NAME BATCHFILE       sftp -b BATCHFILE, to NAME
 #   rig_dir NAME                  the host's flat SFTP directory
 #   rig_stop NAME                 stop the host's sshd
+#
+# Every host gets MMP_HOST=NAME, MMP_DIR=$RIG/NAME/files, MMP_ADDR=ADDR and
+# MMP_CLUSTER=$RIG/cluster.json (the database cluster the rig's hosts
+# share).  $RIG/NAME/{sshd_config,port,addr,pid,user} describe the host.
+#
+# The user mmptest (and its group) stays on the system after the tests: a
+# test must not remove accounts, and useradd runs only when it is missing.
 # make check sets top_builddir; MMP_STANDIN may point elsewhere.
 
 SSHD=${SSHD:-/usr/sbin/sshd}
 MMP_STANDIN=${MMP_STANDIN:-${top_builddir:-.}/tests/mmp/mmp-standin}
+RIG_TEST_USER=mmptest
 RIG=
 rig_pids=
 
@@ -46,55 +70,147 @@ rig_init() {
 	fi
 	ssh-keygen -q -t ed25519 -N '' -C rig -f "$RIG/id" || exit 99
 	: >"$RIG/known_hosts"
+	: >"$RIG/no_keys"
+	if [ -z "$RIG_PASSWORD" ]; then
+		RIG_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+	fi
+	export RIG_PASSWORD
 }
 
-# rig_host NAME ADDR [VAR=VALUE...]: writes $RIG/NAME/{sshd_config,port,pid}
-# and the flat directory $RIG/NAME/files; retries on a busy port.
+# rig_user: the local user mmptest, made once and kept, with the password
+# $RIG_PASSWORD.  77 when not root.
+rig_user() {
+	[ "$(id -u)" = 0 ] || return 77
+	if ! id "$RIG_TEST_USER" >/dev/null 2>&1; then
+		useradd -M -d / -s /bin/sh "$RIG_TEST_USER" ||
+		    return 1
+	fi
+	echo "$RIG_TEST_USER:$RIG_PASSWORD" | chpasswd
+}
+
+# The authentication lines of sshd_config for RIG_AUTH.
+rig_auth_config() {
+	case ${RIG_AUTH:-key} in
+	key)
+		cat <<CONF
+AuthorizedKeysFile $RIG/id.pub
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+CONF
+		;;
+	refuse)
+		cat <<CONF
+AuthorizedKeysFile $RIG/no_keys
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+CONF
+		;;
+	password)
+		cat <<CONF
+PubkeyAuthentication no
+AuthorizedKeysFile none
+UsePAM no
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+AllowUsers $RIG_TEST_USER
+CONF
+		;;
+	kbdint)
+		cat <<CONF
+PubkeyAuthentication no
+AuthorizedKeysFile none
+UsePAM yes
+PasswordAuthentication no
+KbdInteractiveAuthentication yes
+AllowUsers $RIG_TEST_USER
+CONF
+		;;
+	*)
+		echo "rig: RIG_AUTH=$RIG_AUTH is not key, refuse, password or kbdint" >&2
+		return 1
+		;;
+	esac
+}
+
+# For a host whose stand-in runs as mmptest: it must reach its directory,
+# the stand-in and the shared cluster file.
+rig_share_with_user() {
+	chmod 711 "$RIG" "$RIG/$1"
+	chown -R "$RIG_TEST_USER" "$RIG/$1/files"
+	: >>"$RIG/cluster.json"
+	chmod 666 "$RIG/cluster.json"
+}
+
+# rig_start NAME: starts sshd with $RIG/NAME/sshd_config.  0 when it
+# listens, 2 when the port was taken, 1 on any other failure.
+rig_start() {
+	rig_h=$RIG/$1
+	"$SSHD" -D -e -f "$rig_h/sshd_config" 2>"$rig_h/sshd.log" &
+	rig_p=$!
+	rig_w=0
+	while [ $rig_w -lt 250 ]; do	# up to 5 s
+		if grep -q 'Server listening' "$rig_h/sshd.log"; then
+			rig_pids="$rig_pids $rig_p"
+			echo "$rig_p" >"$rig_h/pid"
+			return 0
+		fi
+		kill -0 "$rig_p" 2>/dev/null || break
+		sleep 0.02
+		rig_w=$((rig_w + 1))
+	done
+	kill "$rig_p" 2>/dev/null
+	wait "$rig_p" 2>/dev/null
+	grep -q -i 'bind' "$rig_h/sshd.log" && return 2
+	sed 's/^/# sshd: /' "$rig_h/sshd.log" >&2
+	return 1
+}
+
+# rig_host NAME ADDR [VAR=VALUE...]: writes $RIG/NAME/{sshd_config,port,
+# addr,pid,user} and the flat directory $RIG/NAME/files; retries on a busy
+# port.
 rig_host() {
 	name=$1 addr=$2
 	shift 2
 	h=$RIG/$name
+	user=$(id -un)
+	case ${RIG_AUTH:-key} in
+	password | kbdint)
+		rig_user || return $?
+		user=$RIG_TEST_USER
+		;;
+	esac
 	mkdir -p "$h/files"
+	[ "$user" = "$RIG_TEST_USER" ] && rig_share_with_user "$name"
+	echo "$user" >"$h/user"
+	echo "$addr" >"$h/addr"
 	ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$h/host_key" || return 1
 	tries=0
 	while [ $tries -lt 20 ]; do
 		port=$((20000 + ($$ * 7 + tries * 131 + $(printf %d "'$name")) % 10000))
 		tries=$((tries + 1))
-		cat >"$h/sshd_config" <<CONF
+		{
+			cat <<CONF
 ListenAddress $addr:$port
 HostKey $h/host_key
 PidFile none
-AuthorizedKeysFile $RIG/id.pub
 StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-SetEnv MMP_HOST=$name MMP_DIR=$h/files $*
+SetEnv MMP_HOST=$name MMP_DIR=$h/files MMP_ADDR=$addr MMP_CLUSTER=$RIG/cluster.json $*
 ForceCommand $MMP_STANDIN
 Subsystem sftp internal-sftp
 CONF
-		"$SSHD" -D -e -f "$h/sshd_config" 2>"$h/sshd.log" &
-		pid=$!
-		rig_w=0
-		while [ $rig_w -lt 250 ]; do	# up to 5 s
-			if grep -q 'Server listening' "$h/sshd.log"; then
-				rig_pids="$rig_pids $pid"
-				echo "$pid" >"$h/pid"
-				echo "$port" >"$h/port"
-				echo "$addr" >"$h/addr"
-				return 0
-			fi
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.02
-			rig_w=$((rig_w + 1))
-		done
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		grep -q -i 'bind' "$h/sshd.log" || {
-			sed 's/^/# sshd: /' "$h/sshd.log" >&2
-			return 1
-		}
+			rig_auth_config
+		} >"$h/sshd_config" || return 1
+		echo "$port" >"$h/port"
+		rig_start "$name"
+		case $? in
+		0) return 0 ;;
+		2) ;;
+		*) return 1 ;;
+		esac
 	done
 	return 1
 }
@@ -107,6 +223,27 @@ rig_stop() {
 	p=$(cat "$RIG/$1/pid")
 	kill "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
+	rig_pids=$(echo " $rig_pids " | sed "s/ $p / /")
+}
+
+# rig_rekey NAME: a new host key for NAME, its sshd restarted on the same
+# address and port.
+rig_rekey() {
+	rm -f "$RIG/$1/host_key" "$RIG/$1/host_key.pub"
+	ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$RIG/$1/host_key" ||
+	    return 1
+	rig_stop "$1"
+	rig_t=0
+	while [ $rig_t -lt 10 ]; do
+		rig_start "$1"
+		case $? in
+		0) return 0 ;;
+		2) sleep 0.2 ;;	# the old listener is not gone yet
+		*) return 1 ;;
+		esac
+		rig_t=$((rig_t + 1))
+	done
+	return 1
 }
 
 rig_ssh_opts() {
@@ -120,12 +257,12 @@ rig_ssh() {
 	rig_h=$1
 	shift
 	# shellcheck disable=SC2046
-	ssh $(rig_ssh_opts "$rig_h") "$(id -un)@$(cat "$RIG/$rig_h/addr")" "$@" \
+	ssh $(rig_ssh_opts "$rig_h") "$(cat "$RIG/$rig_h/user")@$(cat "$RIG/$rig_h/addr")" "$@" \
 	    2>>"$RIG/ssh.err"
 }
 
 rig_sftp() {
 	# shellcheck disable=SC2046
 	sftp $(rig_ssh_opts "$1" | sed 's/-p /-P /') -b "$2" \
-	    "$(id -un)@$(cat "$RIG/$1/addr")" 2>>"$RIG/ssh.err"
+	    "$(cat "$RIG/$1/user")@$(cat "$RIG/$1/addr")" 2>>"$RIG/ssh.err"
 }

@@ -31,6 +31,9 @@ extern const struct cli_cmd cmd_split;
 extern const struct cli_cmd cmd_bundle;
 extern const struct cli_cmd cmd_init;
 extern const struct cli_cmd cmd_plan;
+extern const struct cli_cmd cmd_probe;
+extern const struct cli_cmd cmd_make;
+extern const struct cli_cmd cmd_deploy;
 
 /* "meetcert: " + message on stderr, one line. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -66,5 +69,16 @@ void cli_print_warnings(const struct mcert_findings *f);
 /* Parses a file descriptor number for --passphrase-fd and checks that it
  * is open; -1 (the error printed) when it is not. */
 int cli_parse_fd(const char *s);
+
+/* verify's report on what (a file, or HOST:PORT for probe), on stdout:
+ * the verdict, the path when it holds, then the warnings of res and of
+ * extra (NULL: none).  Returns CLI_OK or CLI_FAIL.  In cmd-verify.c. */
+struct mcert_verify_opts;
+struct mcert_verify_result;
+int cli_verify_report(const char *what, const struct mcert_verify_opts *vo,
+    const struct mcert_verify_result *res, const struct mcert_findings *extra);
+
+/* The system's trust store file, as OpenSSL finds it (SSL_CERT_FILE). */
+const char *cli_system_store(void);
 
 #endif

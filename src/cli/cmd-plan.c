@@ -11,30 +11,11 @@
 #include "cli.h"
 #include "csr.h"
 #include "plan.h"
+#include "remote.h"
 
 enum { OPT_FORMAT = 256, OPT_SERVICES };
 
 static const char *const usages[] = { "server", "client", "both", "ca" };
-
-/* The service table: --services, $MEETCERT_DATA, the installed one, then
- * the source tree's (for a meetcert run from its build directory). */
-static const char *
-services_path(const char *given, char *buf, size_t sz)
-{
-	const char *env = getenv("MEETCERT_DATA");
-
-	if (given != NULL)
-		return given;
-	if (env != NULL && *env != '\0') {
-		snprintf(buf, sz, "%s/services.json", env);
-		return buf;
-	}
-	snprintf(buf, sz, "%s/services.json", DATADIR);
-	if (access(buf, R_OK) == 0)
-		return buf;
-	snprintf(buf, sz, "%s/services.json", SRCDATADIR);
-	return buf;
-}
 
 /* The `pki csr` line that makes certificate c on a Meeting Server. */
 static char *
@@ -178,7 +159,7 @@ run(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if (mcert_ws_load(argv[optind], &ws, &err) != MCERT_OK ||
-	    mcert_services_load(services_path(given, buf, sizeof(buf)), &svc,
+	    mcert_services_load(cli_services_path(given, buf, sizeof(buf)), &svc,
 	    &err) != MCERT_OK || mcert_plan_build(ws, svc, &p, &err) !=
 	    MCERT_OK) {
 		cli_error("%s", err.msg);

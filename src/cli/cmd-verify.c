@@ -53,8 +53,8 @@ append(struct mcert_cert **v, size_t *n, const struct mcert_cert *c)
 	return 0;
 }
 
-static const char *
-system_store(void)
+const char *
+cli_system_store(void)
 {
 	const char *env = getenv(X509_get_default_cert_file_env());
 
@@ -70,6 +70,41 @@ print_findings(const struct mcert_findings *f, enum mcert_level level)
 		if (f->v[i].level == level)
 			printf("  %s%s\n", level == MCERT_LEVEL_WARNING ?
 			    _("warning: ") : "", f->v[i].text);
+}
+
+int
+cli_verify_report(const char *what, const struct mcert_verify_opts *vo,
+    const struct mcert_verify_result *res, const struct mcert_findings *extra)
+{
+	size_t i;
+	char *d;
+
+	if (!res->ok) {
+		printf(_("%s: FAILED: "), what);
+		for (i = 0; i < res->findings.n; i++)
+			if (res->findings.v[i].level == MCERT_LEVEL_ERROR)
+				printf("%s\n", res->findings.v[i].text);
+	} else {
+		printf(_("%s: verified"), what);
+		if (vo->role != MCERT_ROLE_ANY)
+			printf(_(" for a TLS %s"), vo->role == MCERT_ROLE_SERVER ?
+			    _("server") : _("client"));
+		if (vo->name != NULL)
+			printf(_(" named %s"), vo->name);
+		printf("\n");
+		for (i = 0; i < res->nchain; i++) {
+			d = mcert_cert_describe(&res->chain[i]);
+			printf("  %s %s%s\n", i == 0 ? _("leaf  ") :
+			    i + 1 == res->nchain ? _("anchor") : _("issuer"),
+			    d != NULL ? d : "?", i + 1 == res->nchain && i > 0 ?
+			    _(" (trusted)") : "");
+			free(d);
+		}
+	}
+	print_findings(&res->findings, MCERT_LEVEL_WARNING);
+	if (extra != NULL)
+		print_findings(extra, MCERT_LEVEL_WARNING);
+	return res->ok ? CLI_OK : CLI_FAIL;
 }
 
 static int
@@ -90,7 +125,7 @@ verify(const char *cert, const char *bundle, const char *ca, int sys,
 	if (load(&in, cert, &cf) != 0 ||
 	    (bundle != NULL && load(&in, bundle, &bf) != 0) ||
 	    (ca != NULL && load(&in, ca, &af) != 0) ||
-	    (sys && load(&in, system_store(), &sf) != 0))
+	    (sys && load(&in, cli_system_store(), &sf) != 0))
 		goto out;
 	if (crl != NULL) {
 		if (mcert_file_load(crl, MCERT_LOAD_KEEP_LOCKED, NULL, &rf,
@@ -139,34 +174,7 @@ verify(const char *cert, const char *bundle, const char *ca, int sys,
 		mcert_bundle_format_findings(bf, &fmt);
 	if (nleaf > 1)
 		mcert_bundle_format_findings(cf, &fmt);
-	if (res.ok) {
-		char *d;
-
-		printf(_("%s: verified"), cert);
-		if (vo->role != MCERT_ROLE_ANY)
-			printf(_(" for a TLS %s"), vo->role == MCERT_ROLE_SERVER ?
-			    _("server") : _("client"));
-		if (vo->name != NULL)
-			printf(_(" named %s"), vo->name);
-		printf("\n");
-		for (i = 0; i < res.nchain; i++) {
-			d = mcert_cert_describe(&res.chain[i]);
-			printf("  %s %s%s\n", i == 0 ? _("leaf  ") :
-			    i + 1 == res.nchain ? _("anchor") : _("issuer"),
-			    d != NULL ? d : "?", i + 1 == res.nchain && i > 0 ?
-			    _(" (trusted)") : "");
-			free(d);
-		}
-		ret = CLI_OK;
-	} else {
-		printf(_("%s: FAILED: "), cert);
-		for (i = 0; i < res.findings.n; i++)
-			if (res.findings.v[i].level == MCERT_LEVEL_ERROR)
-				printf("%s\n", res.findings.v[i].text);
-		ret = CLI_FAIL;
-	}
-	print_findings(&res.findings, MCERT_LEVEL_WARNING);
-	print_findings(&fmt, MCERT_LEVEL_WARNING);
+	ret = cli_verify_report(cert, vo, &res, &fmt);
 	mcert_verify_result_free(&res);
 	mcert_findings_free(&fmt);
 	goto out;

@@ -19,6 +19,9 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_bundle,
 	&cmd_init,
 	&cmd_plan,
+	&cmd_make,
+	&cmd_deploy,
+	&cmd_probe,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

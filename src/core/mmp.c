@@ -44,8 +44,10 @@ mcert_mmp_failed(const char *output, char *why, size_t whylen)
 			l++;
 			len--;
 		}
+		/* "Invalid command", and the lab's "Invalid CSR name. Must
+		 * be alphanumeric" and "Invalid argument" */
 		if (!starts(l, len, "FAILURE") && !starts(l, len, "ERROR") &&
-		    !starts(l, len, "Invalid command"))
+		    !starts(l, len, "Invalid "))
 			continue;
 		if (why != NULL && whylen > 0) {
 			if (len >= whylen)

@@ -10,8 +10,8 @@
 
 #include "plan.h"
 
-/* 1 when output reports a failure ("FAILURE...", "Invalid command",
- * "ERROR..."), with the first such line copied into why (may be NULL). */
+/* 1 when output reports a failure ("FAILURE...", "ERROR...", "Invalid
+ * command", "Invalid CSR name...", "Invalid argument"), with the first such line copied into why (may be NULL). */
 int mcert_mmp_failed(const char *output, char *why, size_t whylen);
 
 /* A status screen as {label: value}, each "Label : value" line once (the

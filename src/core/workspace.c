@@ -324,6 +324,61 @@ mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
 	return set_record(ws, "steps", key, NULL, state, err);
 }
 
+const char *
+mcert_ws_host_address(const struct mcert_ws_host *h)
+{
+	return h->address != NULL ? h->address : h->fqdn;
+}
+
+static json_t *
+child(json_t *parent, const char *name)
+{
+	json_t *o = json_object_get(parent, name);
+
+	if (!json_is_object(o)) {
+		if ((o = json_object()) == NULL || json_object_set_new(parent,
+		    name, o) != 0)
+			return NULL;
+	}
+	return o;
+}
+
+int
+mcert_ws_record_binding(struct mcert_workspace *ws, const char *host,
+    const char *service, json_t *binding, struct mcert_error *err)
+{
+	json_t *prev = child(ws->root, "previous"), *hosts, *h;
+
+	if (prev == NULL)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	if (json_integer_value(json_object_get(prev, "generation")) !=
+	    ws->generation) {
+		json_object_clear(prev);
+		json_object_set_new(prev, "generation",
+		    json_integer(ws->generation));
+	}
+	if ((hosts = child(prev, "hosts")) == NULL ||
+	    (h = child(hosts, host)) == NULL)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	if (json_object_get(h, service) == NULL &&
+	    json_object_set(h, service, binding) != 0)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	return MCERT_OK;
+}
+
+json_t *
+mcert_ws_binding(const struct mcert_workspace *ws, const char *host,
+    const char *service)
+{
+	json_t *prev = json_object_get(ws->root, "previous");
+
+	if (json_integer_value(json_object_get(prev, "generation")) !=
+	    ws->generation)
+		return NULL;
+	return json_object_get(json_object_get(json_object_get(prev,
+	    "hosts"), host), service);
+}
+
 int
 mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err)
 {

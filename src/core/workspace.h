@@ -136,6 +136,21 @@ int mcert_ws_set_cert_state(struct mcert_workspace *ws, const char *name,
 int mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
     const char *state, struct mcert_error *err);
 
+/* Where to reach h over SSH: its address, else its FQDN. */
+const char *mcert_ws_host_address(const struct mcert_ws_host *h);
+
+/* What each service had bound before this generation was deployed, read
+ * from its status screen: "previous": {"generation": N, "hosts": {LABEL:
+ * {SERVICE: {placeholder: file|null, "enabled": bool|null}}}}.  The
+ * first record per host and service wins (a rerun after a rollback must
+ * not record the half-way state); a new generation starts afresh.
+ * Rollback and renewal put these back. */
+int mcert_ws_record_binding(struct mcert_workspace *ws, const char *host,
+    const char *service, json_t *binding, struct mcert_error *err);
+/* The record, or NULL (borrowed). */
+json_t *mcert_ws_binding(const struct mcert_workspace *ws, const char *host,
+    const char *service);
+
 /* Rebuilds the typed view after root was changed. */
 int mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err);
 

@@ -1,20 +1,21 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "ssh.h"
+#include "ssh-int.h"
 
-struct mcert_ssh {
-	ssh_session session;
-	char *host;
-};
+static pthread_mutex_t known_hosts_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The one place libssh's errors become ours. */
 static int
@@ -46,6 +47,21 @@ fingerprint(ssh_key key)
 	return out;
 }
 
+/* Whether fp is one of the comma-separated fingerprints in list. */
+static int
+accepted(const char *list, const char *fp)
+{
+	size_t n = strlen(fp);
+	const char *p;
+
+	for (p = list; p != NULL && *p != '\0'; p += strcspn(p, ",")) {
+		p += *p == ',';
+		if (strncmp(p, fp, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
 /* known_hosts, strictly (libssh's error text is empty here: our own). */
 static int
 check_host_key(ssh_session s, const struct mcert_ssh_opts *o,
@@ -55,7 +71,7 @@ check_host_key(ssh_session s, const struct mcert_ssh_opts *o,
 	struct ssh_knownhosts_entry *entry = NULL;
 	enum ssh_known_hosts_e state;
 	char *fp = NULL, *old = NULL;
-	int ret = MCERT_E_VERDICT;
+	int ret = MCERT_E_VERDICT, ok;
 
 	if (ssh_get_server_publickey(s, &key) != SSH_OK)
 		return ssh_failed(err, s, o->host, mcert_tr(N_("no host key")));
@@ -80,9 +96,12 @@ check_host_key(ssh_session s, const struct mcert_ssh_opts *o,
 		break;
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
-		if (o->accept_fingerprint != NULL && fp != NULL &&
-		    strcmp(o->accept_fingerprint, fp) == 0) {
-			if (ssh_session_update_known_hosts(s) != SSH_OK)
+		if (fp != NULL && accepted(o->accept_fingerprint, fp)) {
+			/* hosts connect in parallel: one writer at a time */
+			pthread_mutex_lock(&known_hosts_lock);
+			ok = ssh_session_update_known_hosts(s) == SSH_OK;
+			pthread_mutex_unlock(&known_hosts_lock);
+			if (!ok)
 				ssh_failed(err, s, o->host, mcert_tr(
 				    N_("cannot add the host key to known_hosts")));
 			else
@@ -108,15 +127,168 @@ check_host_key(ssh_session s, const struct mcert_ssh_opts *o,
 	return ret;
 }
 
+/* libssh's passphrase callback, onto the caller's ask. */
+static int
+passphrase_cb(const char *prompt, char *buf, size_t len, int echo,
+    int verify, void *userdata)
+{
+	const struct mcert_ssh_opts *o = userdata;
+	char q[512];
+
+	(void)verify;
+	if (o->ask == NULL)
+		return -1;
+	snprintf(q, sizeof(q), "%s: %s", o->host, prompt);
+	return o->ask(o->ask_ctx, q, echo, buf, len) == 0 ? 0 : -1;
+}
+
+static int
+auth_key_file(ssh_session s, const struct mcert_ssh_opts *o)
+{
+	ssh_key key = NULL;
+	int r;
+
+	if (ssh_pki_import_privkey_file(o->identity, NULL, passphrase_cb,
+	    (void *)o, &key) != SSH_OK)
+		return SSH_AUTH_DENIED;
+	r = ssh_userauth_publickey(s, NULL, key);
+	ssh_key_free(key);
+	return r;
+}
+
+static int
+auth_password(ssh_session s, const struct mcert_ssh_opts *o, const char *user)
+{
+	char q[512], pw[512];
+	int r;
+
+	snprintf(q, sizeof(q), "%s@%s's password: ", user, o->host);
+	if (o->ask == NULL || o->ask(o->ask_ctx, q, 0, pw, sizeof(pw)) != 0)
+		return SSH_AUTH_DENIED;
+	r = ssh_userauth_password(s, NULL, pw);
+	mcert_wipe(pw, sizeof(pw));
+	return r;
+}
+
+static int
+auth_kbdint(ssh_session s, const struct mcert_ssh_opts *o)
+{
+	char q[512], answer[512], echo;
+	const char *prompt;
+	int r, i, n;
+
+	if (o->ask == NULL)
+		return SSH_AUTH_DENIED;
+	while ((r = ssh_userauth_kbdint(s, NULL, NULL)) == SSH_AUTH_INFO) {
+		n = ssh_userauth_kbdint_getnprompts(s);
+		for (i = 0; i < n; i++) {
+			prompt = ssh_userauth_kbdint_getprompt(s, (unsigned)i,
+			    &echo);
+			snprintf(q, sizeof(q), "%s: %s", o->host,
+			    prompt != NULL ? prompt : "");
+			if (o->ask(o->ask_ctx, q, echo, answer,
+			    sizeof(answer)) != 0)
+				return SSH_AUTH_DENIED;
+			r = ssh_userauth_kbdint_setanswer(s, (unsigned)i,
+			    answer);
+			mcert_wipe(answer, sizeof(answer));
+			if (r < 0)
+				return SSH_AUTH_ERROR;
+		}
+	}
+	return r;
+}
+
+static void
+tried(char *buf, size_t len, const char *what)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n > 0 ? ", " : "", what);
+}
+
+/* Every method the server offers, in ssh's order; the first that works
+ * wins.  A refusal lists what was tried. */
+static int
+authenticate(ssh_session s, const struct mcert_ssh_opts *o,
+    struct mcert_error *err)
+{
+	char *user = NULL, list[256] = "";
+	int methods, r = SSH_AUTH_DENIED;
+
+	if (ssh_userauth_none(s, NULL) == SSH_AUTH_SUCCESS)
+		return MCERT_OK;
+	methods = ssh_userauth_list(s, NULL);
+	if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && o->identity != NULL) {
+		tried(list, sizeof(list), o->identity);
+		r = auth_key_file(s, o);
+	}
+	if (r != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PUBLICKEY) &&
+	    !o->no_agent && getenv("SSH_AUTH_SOCK") != NULL) {
+		tried(list, sizeof(list), "ssh-agent");
+		r = ssh_userauth_agent(s, NULL);
+	}
+	if (r != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PUBLICKEY) &&
+	    o->config != NULL && o->identity == NULL) {
+		tried(list, sizeof(list), mcert_tr(N_("the config's keys")));
+		r = ssh_userauth_publickey_auto(s, NULL, NULL);
+	}
+	ssh_options_get(s, SSH_OPTIONS_USER, &user);
+	if (r != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PASSWORD) &&
+	    o->ask != NULL) {
+		tried(list, sizeof(list), mcert_tr(N_("password")));
+		r = auth_password(s, o, user != NULL ? user : "?");
+	}
+	if (r != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_INTERACTIVE) &&
+	    o->ask != NULL) {
+		tried(list, sizeof(list), mcert_tr(N_("keyboard-interactive")));
+		r = auth_kbdint(s, o);
+	}
+	if (r == SSH_AUTH_SUCCESS) {
+		ssh_string_free_char(user);
+		return MCERT_OK;
+	}
+	mcert_error_set(err, MCERT_E_VERDICT, N_("%s: the server refused %s "
+	    "(tried: %s); check the user name, or add the key's public half "
+	    "to the MMP user (user add/ssh key)"), o->host, user != NULL ?
+	    user : "the user", *list != '\0' ? list : mcert_tr(N_("nothing "
+	    "it offers")));
+	ssh_string_free_char(user);
+	return MCERT_E_VERDICT;
+}
+
+static int
+set_options(ssh_session s, const struct mcert_ssh_opts *o)
+{
+	int off = 0;
+	long timeout = o->timeout ? o->timeout : 10;
+
+	if (ssh_options_set(s, SSH_OPTIONS_HOST, o->host) != SSH_OK ||
+	    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &off) != SSH_OK)
+		return -1;
+	/* The config first (it resolves a Host alias), then what was
+	 * given explicitly, which wins. */
+	if (o->config != NULL && access(o->config, R_OK) == 0 &&
+	    ssh_options_parse_config(s, o->config) != SSH_OK)
+		return -1;
+	if ((o->port != 0 && ssh_options_set(s, SSH_OPTIONS_PORT,
+	    &o->port) != SSH_OK) ||
+	    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout) != SSH_OK ||
+	    (o->user != NULL && ssh_options_set(s, SSH_OPTIONS_USER,
+	    o->user) != SSH_OK) ||
+	    (o->known_hosts != NULL && ssh_options_set(s,
+	    SSH_OPTIONS_KNOWNHOSTS, o->known_hosts) != SSH_OK))
+		return -1;
+	return 0;
+}
+
 int
 mcert_ssh_connect(const struct mcert_ssh_opts *o, struct mcert_ssh **out,
     struct mcert_error *err)
 {
 	struct mcert_ssh *c = NULL;
 	ssh_session s = NULL;
-	ssh_key key = NULL;
-	int port = o->port ? o->port : 22, off = 0, ret;
-	long timeout = o->timeout ? o->timeout : 10;
+	int ret;
 
 	*out = NULL;
 	if ((s = ssh_new()) == NULL || (c = calloc(1, sizeof(*c))) == NULL ||
@@ -126,17 +298,11 @@ mcert_ssh_connect(const struct mcert_ssh_opts *o, struct mcert_ssh **out,
 		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
 	}
 	c->session = s;
-	/* Nothing from ~/.ssh/config unless asked: what is tested is what
+	/* Nothing from ~/.ssh/config unless given: what is tested is what
 	 * runs. */
-	if (ssh_options_set(s, SSH_OPTIONS_HOST, o->host) != SSH_OK ||
-	    ssh_options_set(s, SSH_OPTIONS_PORT, &port) != SSH_OK ||
-	    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &off) != SSH_OK ||
-	    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout) != SSH_OK ||
-	    (o->user != NULL && ssh_options_set(s, SSH_OPTIONS_USER,
-	    o->user) != SSH_OK) ||
-	    (o->known_hosts != NULL && ssh_options_set(s,
-	    SSH_OPTIONS_KNOWNHOSTS, o->known_hosts) != SSH_OK)) {
-		ret = ssh_failed(err, s, o->host, mcert_tr(N_("bad options")));
+	if (set_options(s, o) != 0) {
+		ret = ssh_failed(err, s, o->host, mcert_tr(N_("bad options "
+		    "(check the ssh config file)")));
 		goto fail;
 	}
 	if (ssh_connect(s) != SSH_OK) {
@@ -144,29 +310,26 @@ mcert_ssh_connect(const struct mcert_ssh_opts *o, struct mcert_ssh **out,
 		    "(check the address, the port and that SSH is on)")));
 		goto fail;
 	}
-	if ((ret = check_host_key(s, o, err)) != MCERT_OK)
+	if ((ret = check_host_key(s, o, err)) != MCERT_OK ||
+	    (ret = authenticate(s, o, err)) != MCERT_OK)
 		goto fail;
-	if (o->identity == NULL || ssh_pki_import_privkey_file(o->identity,
-	    NULL, NULL, NULL, &key) != SSH_OK) {
-		ret = mcert_error_set(err, MCERT_E_IO,
-		    N_("%s: cannot read the private key %s for authentication"),
-		    o->host, o->identity != NULL ? o->identity : "(none)");
-		goto fail;
-	}
-	if (ssh_userauth_publickey(s, NULL, key) != SSH_AUTH_SUCCESS) {
-		ret = mcert_error_set(err, MCERT_E_VERDICT,
-		    N_("%s: the server refused the key %s; add its public half "
-		    "to the MMP user's keys (user add/ssh key)"), o->host,
-		    o->identity);
-		goto fail;
-	}
-	ssh_key_free(key);
 	*out = c;
 	return MCERT_OK;
 fail:
-	ssh_key_free(key);
 	mcert_ssh_close(c);
 	return ret;
+}
+
+const char *
+mcert_ssh_host(const struct mcert_ssh *c)
+{
+	return c->host;
+}
+
+int
+mcert_ssh_keepalive(struct mcert_ssh *c)
+{
+	return ssh_send_ignore(c->session, "keepalive") == SSH_OK ? 0 : -1;
 }
 
 static int
@@ -231,40 +394,38 @@ out:
 	return ret;
 }
 
+/* The connection's SFTP session, started on first use. */
 static sftp_session
 sftp_start(struct mcert_ssh *c, struct mcert_error *err)
 {
-	sftp_session sftp = sftp_new(c->session);
-
-	if (sftp == NULL || sftp_init(sftp) != SSH_OK) {
+	if (c->sftp != NULL)
+		return c->sftp;
+	c->sftp = sftp_new(c->session);
+	if (c->sftp == NULL || sftp_init(c->sftp) != SSH_OK) {
 		ssh_failed(err, c->session, c->host,
 		    mcert_tr(N_("cannot start SFTP")));
-		sftp_free(sftp);
-		return NULL;
+		sftp_free(c->sftp);
+		c->sftp = NULL;
 	}
-	return sftp;
+	return c->sftp;
 }
 
-int
-mcert_sftp_get(struct mcert_ssh *c, const char *name, unsigned char **data,
-    size_t *len, struct mcert_error *err)
+/* Reads name over an open SFTP session. */
+static int
+sftp_read_all(struct mcert_ssh *c, sftp_session sftp, const char *name,
+    unsigned char **data, size_t *len, struct mcert_error *err)
 {
-	sftp_session sftp;
-	sftp_file f;
 	unsigned char chunk[16384], *buf = NULL, *grown;
 	size_t have = 0;
+	sftp_file f;
 	ssize_t n;
 	int ret = MCERT_OK;
 
 	*data = NULL;
 	*len = 0;
-	if ((sftp = sftp_start(c, err)) == NULL)
-		return MCERT_E_IO;
-	if ((f = sftp_open(sftp, name, O_RDONLY, 0)) == NULL) {
-		sftp_free(sftp);
+	if ((f = sftp_open(sftp, name, O_RDONLY, 0)) == NULL)
 		return mcert_error_set(err, MCERT_E_IO,
 		    N_("%s: cannot read %s over SFTP"), c->host, name);
-	}
 	while ((n = sftp_read(f, chunk, sizeof(chunk))) > 0) {
 		if (have + (size_t)n > 16u * 1024 * 1024 ||
 		    (grown = realloc(buf, have + (size_t)n + 1)) == NULL) {
@@ -280,15 +441,74 @@ mcert_sftp_get(struct mcert_ssh *c, const char *name, unsigned char **data,
 		ret = mcert_error_set(err, MCERT_E_IO,
 		    N_("%s: reading %s over SFTP failed"), c->host, name);
 	sftp_close(f);
-	sftp_free(sftp);
+	if (ret == MCERT_OK && buf == NULL && (buf = malloc(1)) == NULL)
+		ret = mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
 	if (ret != MCERT_OK) {
+		if (buf != NULL)
+			mcert_wipe(buf, have);
 		free(buf);
 		return ret;
 	}
-	if (buf == NULL && (buf = malloc(1)) == NULL)
-		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
 	*data = buf;
 	*len = have;
+	return MCERT_OK;
+}
+
+int
+mcert_sftp_get(struct mcert_ssh *c, const char *name, unsigned char **data,
+    size_t *len, struct mcert_error *err)
+{
+	sftp_session sftp;
+
+	if ((sftp = sftp_start(c, err)) == NULL)
+		return MCERT_E_IO;
+	return sftp_read_all(c, sftp, name, data, len, err);
+}
+
+static int
+sftp_exists(sftp_session sftp, const char *name)
+{
+	sftp_attributes st = sftp_stat(sftp, name);
+
+	sftp_attributes_free(st);
+	return st != NULL;
+}
+
+/* Writes data to part (new), then reads it back and compares. */
+static int
+put_part(struct mcert_ssh *c, sftp_session sftp, const char *part,
+    const char *name, const void *data, size_t len, struct mcert_error *err)
+{
+	unsigned char *back = NULL;
+	size_t backlen = 0, off = 0;
+	sftp_file f;
+	ssize_t n;
+	int ret, same;
+
+	/* O_EXCL: a file that appeared meanwhile is not replaced either. */
+	if ((f = sftp_open(sftp, part, O_WRONLY | O_CREAT | O_EXCL, 0600)) ==
+	    NULL)
+		return mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: cannot create %s over SFTP"), c->host, part);
+	while (off < len && (n = sftp_write(f, (const char *)data + off,
+	    len - off)) > 0)
+		off += (size_t)n;
+	if (sftp_close(f) != SSH_OK || off != len)
+		return mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: the upload of %s was cut short (is the server's "
+		    "disk full?); free some space and run again"), c->host,
+		    name);
+	/* The upload counts only if what landed is exact. */
+	if ((ret = sftp_read_all(c, sftp, part, &back, &backlen, err)) !=
+	    MCERT_OK)
+		return ret;
+	same = backlen == len && CRYPTO_memcmp(back, data, len) == 0;
+	mcert_wipe(back, backlen);
+	free(back);
+	if (!same)
+		return mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: %s reads back different from what was sent; run "
+		    "again"), c->host, name);
 	return MCERT_OK;
 }
 
@@ -296,54 +516,32 @@ int
 mcert_sftp_put(struct mcert_ssh *c, const char *name, const void *data,
     size_t len, struct mcert_error *err)
 {
-	unsigned char want[EVP_MAX_MD_SIZE], got[EVP_MAX_MD_SIZE];
-	unsigned char *back = NULL;
-	unsigned int wl = 0, gl = 0;
-	size_t backlen = 0, off = 0;
 	sftp_session sftp;
-	sftp_attributes st;
-	sftp_file f;
-	ssize_t n;
+	char part[512];
 	int ret;
 
+	if (strlen(name) + sizeof(MCERT_PART_PREFIX) > sizeof(part))
+		return mcert_error_set(err, MCERT_E_INVALID,
+		    N_("%s: the name %s is too long"), c->host, name);
+	snprintf(part, sizeof(part), "%s%s", MCERT_PART_PREFIX, name);
 	if ((sftp = sftp_start(c, err)) == NULL)
 		return MCERT_E_IO;
-	if ((st = sftp_stat(sftp, name)) != NULL) {
-		sftp_attributes_free(st);
-		sftp_free(sftp);
+	if (sftp_exists(sftp, name))
 		return mcert_error_set(err, MCERT_E_IO,
 		    N_("%s: %s already exists on the server; meetcert never "
 		    "uploads over a file (it may be live): use a new name"),
 		    c->host, name);
-	}
-	/* O_EXCL: a file that appeared meanwhile is not replaced either. */
-	if ((f = sftp_open(sftp, name, O_WRONLY | O_CREAT | O_EXCL, 0600)) ==
-	    NULL) {
-		sftp_free(sftp);
-		return mcert_error_set(err, MCERT_E_IO,
-		    N_("%s: cannot create %s over SFTP"), c->host, name);
-	}
-	while (off < len && (n = sftp_write(f, (const char *)data + off,
-	    len - off)) > 0)
-		off += (size_t)n;
-	ret = sftp_close(f) == SSH_OK && off == len ? MCERT_OK : MCERT_E_IO;
-	sftp_free(sftp);
+	/* A part left by an upload that was cut short is ours: it goes. */
+	if (sftp_exists(sftp, part))
+		sftp_unlink(sftp, part);
+	ret = put_part(c, sftp, part, name, data, len, err);
+	/* rename never replaces a file (SFTP v3): the name stays new. */
+	if (ret == MCERT_OK && sftp_rename(sftp, part, name) != SSH_OK)
+		ret = mcert_error_set(err, MCERT_E_IO, N_("%s: cannot rename "
+		    "%s to %s on the server"), c->host, part, name);
 	if (ret != MCERT_OK)
-		return mcert_error_set(err, MCERT_E_IO,
-		    N_("%s: the upload of %s was cut short; remove the partial "
-		    "file on the server and try again"), c->host, name);
-	/* Read back what landed: the upload counts only if it is exact. */
-	if ((ret = mcert_sftp_get(c, name, &back, &backlen, err)) != MCERT_OK)
-		return ret;
-	EVP_Digest(data, len, want, &wl, EVP_sha256(), NULL);
-	EVP_Digest(back, backlen, got, &gl, EVP_sha256(), NULL);
-	mcert_wipe(back, backlen);
-	free(back);
-	if (backlen != len || wl != gl || memcmp(want, got, wl) != 0)
-		return mcert_error_set(err, MCERT_E_IO,
-		    N_("%s: %s reads back different from what was sent; remove "
-		    "it on the server and upload again"), c->host, name);
-	return MCERT_OK;
+		sftp_unlink(sftp, part);
+	return ret;
 }
 
 void
@@ -351,6 +549,7 @@ mcert_ssh_close(struct mcert_ssh *c)
 {
 	if (c == NULL)
 		return;
+	sftp_free(c->sftp);
 	if (c->session != NULL) {
 		ssh_disconnect(c->session);
 		ssh_free(c->session);

@@ -7,3 +7,13 @@ tests_remote_test_ssh_LDADD = tests/lib/libtestfix.la libmeetremote.la \
 	libmeetcert.la $(LIBSSH_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS)
 TESTS += tests/remote/ssh.sh
 EXTRA_DIST += tests/remote/ssh.sh
+TESTS += tests/remote/probe.sh
+EXTRA_DIST += tests/remote/probe.sh
+check_PROGRAMS += tests/remote/test-shell
+tests_remote_test_shell_SOURCES = tests/remote/test-shell.c
+tests_remote_test_shell_CPPFLAGS = $(tests_remote_test_ssh_CPPFLAGS)
+tests_remote_test_shell_LDADD = $(tests_remote_test_ssh_LDADD)
+TESTS += tests/remote/shell.sh
+EXTRA_DIST += tests/remote/shell.sh
+TESTS += tests/remote/deploy.sh
+EXTRA_DIST += tests/remote/deploy.sh

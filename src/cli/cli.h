@@ -34,6 +34,7 @@ extern const struct cli_cmd cmd_plan;
 extern const struct cli_cmd cmd_probe;
 extern const struct cli_cmd cmd_make;
 extern const struct cli_cmd cmd_deploy;
+extern const struct cli_cmd cmd_status;
 
 /* "meetcert: " + message on stderr, one line. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,6 +21,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_plan,
 	&cmd_make,
 	&cmd_deploy,
+	&cmd_status,
 	&cmd_probe,
 };
 

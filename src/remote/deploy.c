@@ -19,6 +19,7 @@
 #include "shell.h"
 
 #define MAX_FILE (1024 * 1024)
+#define KEEPALIVE_S 10
 
 struct run {
 	struct mcert_workspace *ws;
@@ -141,6 +142,16 @@ cancelled(const struct host *hp)
 	return hp->run->o->cancel != NULL && *hp->run->o->cancel;
 }
 
+static int
+wait_turn(struct run *run)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += KEEPALIVE_S;
+	return pthread_cond_timedwait(&run->turn, &run->lock, &until);
+}
+
 /* Every host arrives before any goes on; 0 when every host is well. */
 static int
 barrier(struct host *hp)
@@ -159,7 +170,13 @@ barrier(struct host *hp)
 		pthread_cond_broadcast(&run->turn);
 	} else {
 		while (round == run->round)
-			pthread_cond_wait(&run->turn, &run->lock);
+			if (wait_turn(run) == ETIMEDOUT && hp->ssh != NULL) {
+				/* a quiet connection stays open while others
+				 * work */
+				pthread_mutex_unlock(&run->lock);
+				mcert_ssh_keepalive(hp->ssh);
+				pthread_mutex_lock(&run->lock);
+			}
 	}
 	ok = !run->failed;
 	pthread_mutex_unlock(&run->lock);

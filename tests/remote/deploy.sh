@@ -84,6 +84,12 @@ D() {
 	    "$@" >"$RIG/out" 2>&1 </dev/null
 }
 
+S() {
+	"$MEETCERT" status "$W/cms.json" --known-hosts "$RIG/known" \
+	    --identity "$RIG/id" --ssh-config none --no-agent "$@" \
+	    >"$RIG/out" 2>&1 </dev/null
+}
+
 # ---- host keys and authentication, before anything is changed
 D
 ok "unknown host keys: exit 1" test $? = 1
@@ -98,6 +104,10 @@ ok "  and the database phases" has "cms3: would: database cluster join 127.0.0.5
 ok "  uploads nothing" test -z "$(ls "$(rig_dir cms2)")"
 ok "  binds nothing" bound cms1 "Key file" none webadmin
 ok "  the accepted keys are now known" test "$(wc -l <"$RIG/known")" = 3
+S
+ok "status of empty servers: exit 1" test $? = 1
+ok "  every service unbound" has "webadmin                 unbound"
+ok "  the database cluster not connected" has "Disabled, 0 of 0 node(s) connected"
 ssh-keygen -q -t ed25519 -N '' -C stranger -f "$RIG/stranger"
 D --identity "$RIG/stranger"
 ok "a key the servers refuse: exit 1" test $? = 1
@@ -125,6 +135,15 @@ ok "  the steps are recorded done" grep -q '"cms3/g1/16 database cluster status"
 ok "  no file was overwritten on any server" sh -c \
     '! grep -q overwritten "$0"/cms1/files/.mmp-state.json "$0"/cms2/files/.mmp-state.json "$0"/cms3/files/.mmp-state.json' "$RIG"
 
+S
+ok "status after the deployment: exit 0" test $? = 0
+ok "  cms2's Web Bridge 3 c2w verified" has "webbridge3-c2w           verified"
+ok "  with its expiry" grep -q "expires .* (36[45] days left)" "$RIG/out"
+ok "  the database cluster connected" has "Enabled, 3 of 3 node(s) connected"
+S --json --host cms1
+ok "status --json --host cms1: exit 0" test $? = 0
+ok "  only cms1" sh -c '! grep -q cms2 "$0"' "$RIG/out"
+ok "  each service with its verdict" has '"verdict": "verified"'
 D
 ok "a rerun: exit 0" test $? = 0
 ok "  runs nothing again" lacks "] "
@@ -137,6 +156,9 @@ chmod 600 "$W/cms.json"
 "$MEETCERT" make "$W/cms.json" --ca labca >"$RIG/out" 2>&1
 ok "generation 2: new files under new names" test -s "$W/cms2-g2.key" -a -s "$W/dbca-g2.crt"
 
+S
+ok "status after a new generation is made: still exit 0" test $? = 0
+ok "  but says the bound files are not the plan's" has "verified, not the plan's files"
 knob cms2 "MMP_FAIL_ON=webbridge3 c2w certs cms2-g2"
 D
 ok "FAILURE on a bind: exit 1" test $? = 1
@@ -207,6 +229,12 @@ ok "  the other hosts stop before binding" has "cms1: stopped before phase 0 bec
 ok "  cms1 still has generation 3 bound" bound cms1 "Key file" cms1-g3.key webadmin
 D --host cms1 --dry-run
 ok "--host cms1 --dry-run: only cms1" sh -c '! grep -q "^cms[23]" "$0"' "$RIG/out"
+
+rig_stop cms3
+S
+ok "status with a host down: exit 2" test $? = 2
+ok "  says which and why" has "cannot read it: 127.0.0.53: cannot connect"
+ok "  the others are still shown" has "webadmin                 verified"
 
 echo "1..$tap_n"
 [ $fails = 0 ]

@@ -156,7 +156,8 @@ test_faults(void)
 	int r;
 
 	knobs("MMP_DROP_AFTER=2\n");
-	sh = open_shell(&s, NULL);
+	if ((sh = open_shell(&s, NULL)) == NULL)
+		tap_bail("cannot open the shell");
 	r = mcert_shell_run(sh, "hostname", NULL, NULL, 5000, &out, &err);
 	free(out);
 	r |= mcert_shell_run(sh, "hostname", NULL, NULL, 5000, &out, &err);
@@ -175,7 +176,8 @@ test_faults(void)
 	mcert_ssh_close(s);
 
 	knobs("MMP_SLOW_MS=3000\n");
-	sh = open_shell(&s, NULL);
+	if ((sh = open_shell(&s, NULL)) == NULL)
+		tap_bail("cannot open the shell");
 	r = mcert_shell_run(sh, "hostname", NULL, NULL, 1000, &out, &err);
 	ok(r == MCERT_E_IO && out == NULL, "a slow answer times out");
 	like(err.msg, "no answer to 'hostname' within 1 s",
@@ -224,11 +226,64 @@ test_auth(void)
 	like(err.msg, "nobody-here", "  the message names the user");
 }
 
+static int asked;
+
+/* The operator's answer: the rig's password, or a wrong one. */
+static int
+answer(void *ctx, const char *prompt, int echo, char *buf, size_t len)
+{
+	asked++;
+	ok(echo == 0 && strstr(prompt, "127.0.0.3") != NULL,
+	    "  asked without echo, the prompt naming the host (%s)", prompt);
+	snprintf(buf, len, "%s", (const char *)ctx);
+	return 0;
+}
+
+static void
+test_password(const char *what, const char *addr, const char *port)
+{
+	struct mcert_ssh_opts o = base_opts();
+	struct mcert_error err = { 0, "" };
+	struct mcert_ssh *s = NULL;
+	int r;
+
+	if (port == NULL || *port == '\0') {
+		tap_skip(7, "%s: needs root for a local user with a password",
+		    what);
+		return;
+	}
+	o.host = addr;
+	o.port = atoi(port);
+	o.user = "mmptest";
+	o.identity = NULL;
+	o.ask = answer;
+	o.ask_ctx = (void *)env("RIG_PASSWORD");
+	asked = 0;
+	r = mcert_ssh_connect(&o, &s, &err);
+	if (!ok(r == MCERT_OK && asked == 1, "%s: connected with the password "
+	    "asked for", what))
+		diag("%s", err.msg);
+	mcert_ssh_close(s);
+	s = NULL;
+	o.ask_ctx = "wrong password";
+	r = mcert_ssh_connect(&o, &s, &err);
+	ok(r == MCERT_E_VERDICT && s == NULL, "%s: a wrong password is "
+	    "refused", what);
+	like(err.msg, "mmptest", "  the message names the user");
+	o.ask = NULL;
+	r = mcert_ssh_connect(&o, &s, &err);
+	ok(r == MCERT_E_VERDICT && strstr(err.msg, "tried: nothing") != NULL,
+	    "%s: with nobody to ask, nothing is tried", what);
+}
+
 int
 main(void)
 {
 	test_commands();
 	test_faults();
 	test_auth();
+	test_password("password", "127.0.0.33", getenv("RIG_PW_PORT"));
+	test_password("keyboard-interactive", "127.0.0.34",
+	    getenv("RIG_KBD_PORT"));
 	return tap_done();
 }

@@ -1,0 +1,179 @@
+/* meetcert status: what each Meeting Server has bound, its expiry and the
+ * chain's verdict, read from the servers. */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "remote.h"
+#include "status.h"
+
+enum { OPT_HOST = 256, OPT_JSON };
+
+static const char *
+str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+static void
+print_service(const json_t *s)
+{
+	const json_t *c = json_object_get(s, "certificate");
+	const json_t *files = json_object_get(s, "files");
+	const char *k, *verdict = str(s, "verdict");
+	json_t *v;
+
+	printf("  %-24s %s", str(s, "service"), verdict);
+	if (json_is_false(json_object_get(s, "enabled")))
+		printf(_(", disabled"));
+	if (json_object_size(files) > 0 && !json_is_true(json_object_get(s,
+	    "planned")))
+		printf(_(", not the plan's files"));
+	printf("\n");
+	json_object_foreach((json_t *)files, k, v)
+		printf("    %-10s %s\n", k, json_string_value(v));
+	if (json_is_object(c) && json_object_get(c, "subject") != NULL) {
+		printf("    %-10s %s\n", _("subject"), str(c, "subject"));
+		printf("    %-10s %s\n", _("issuer"), str(c, "issuer"));
+		printf(_("    %-10s %s (%lld days left)\n"), _("expires"),
+		    str(c, "not_after"), (long long)json_integer_value(
+		    json_object_get(c, "days_left")));
+	}
+	if (json_is_object(c) && !json_is_null(json_object_get(c, "why")))
+		printf("    %-10s %s\n", _("problem"), str(c, "why"));
+}
+
+static void
+print_db(const json_t *db)
+{
+	const json_t *n;
+	size_t k, up = 0;
+
+	json_array_foreach(json_object_get(db, "nodes"), k, n)
+		up += json_is_true(json_object_get(n, "connected"));
+	printf(_("  %-24s %s, %zu of %zu node(s) connected\n"),
+	    _("database cluster"), str(db, "status"), up,
+	    json_array_size(json_object_get(db, "nodes")));
+}
+
+static void
+print_text(const json_t *st)
+{
+	const json_t *h, *s;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(st, "hosts"), i, h) {
+		printf("%s (%s)\n", str(h, "host"), str(h, "address"));
+		if (json_is_string(json_object_get(h, "error"))) {
+			printf(_("  cannot read it: %s\n"), str(h, "error"));
+			continue;
+		}
+		json_array_foreach(json_object_get(h, "services"), k, s)
+			print_service(s);
+		if (json_is_object(json_object_get(h, "database")))
+			print_db(json_object_get(h, "database"));
+	}
+}
+
+/* 0 all verified, 1 something failed or is not bound or not connected,
+ * 2 a host could not be read. */
+static int
+exit_status(const json_t *st)
+{
+	const json_t *h, *s, *db, *n;
+	size_t i, k;
+	int worst = CLI_OK, bad;
+
+	json_array_foreach(json_object_get(st, "hosts"), i, h) {
+		if (json_is_string(json_object_get(h, "error")))
+			return CLI_USAGE;
+		json_array_foreach(json_object_get(h, "services"), k, s) {
+			bad = strcmp(str(s, "verdict"), "failed") == 0 ||
+			    strcmp(str(s, "verdict"), "unbound") == 0;
+			if (bad)
+				worst = CLI_FAIL;
+		}
+		if (!json_is_object(db = json_object_get(h, "database")))
+			continue;
+		if (json_array_size(json_object_get(db, "nodes")) == 0)
+			worst = CLI_FAIL;
+		json_array_foreach(json_object_get(db, "nodes"), k, n)
+			if (!json_is_true(json_object_get(n, "connected")))
+				worst = CLI_FAIL;
+	}
+	return worst;
+}
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_REMOTE_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mcert_status_opts so = { 0 };
+	struct mcert_error err = { 0 };
+	struct mcert_workspace *ws = NULL;
+	struct mcert_services *svc = NULL;
+	struct mcert_plan *plan = NULL;
+	struct cli_remote rem;
+	json_t *st = NULL;
+	int c, t, json = 0, ret = CLI_USAGE;
+
+	cli_remote_init(&rem);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if ((t = cli_remote_option(&rem, c, optarg)) != 0) {
+			if (t < 0)
+				return CLI_USAGE;
+		} else if (c == OPT_HOST)
+			so.only_host = optarg;
+		else if (c == OPT_JSON)
+			json = 1;
+		else
+			return cli_usage(&cmd_status);
+	}
+	if (argc - optind != 1)
+		return cli_usage(&cmd_status);
+	if (cli_load_plan(argv[optind], rem.services, &ws, &svc, &plan) != 0)
+		goto out;
+	so.ssh = rem.ssh;
+	so.command_ms = rem.timeout_ms;
+	signal(SIGPIPE, SIG_IGN);
+	if (mcert_status(ws, plan, svc, &so, &st, &err) != MCERT_OK) {
+		cli_error("%s: %s", argv[optind], err.msg);
+		goto out;
+	}
+	if (json) {
+		json_dumpf(st, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+	} else
+		print_text(st);
+	ret = exit_status(st);
+out:
+	json_decref(st);
+	mcert_plan_free(plan);
+	mcert_services_free(svc);
+	mcert_ws_free(ws);
+	return ret;
+}
+
+const struct cli_cmd cmd_status = {
+	.name = "status",
+	.summary = N_("what each Meeting Server has bound, its expiry and "
+	    "verdict, read from the servers"),
+	.usage = N_("WORKSPACE [--host LABEL] [--json] [--timeout SECONDS] "
+	    "[--known-hosts FILE] [--identity FILE] [--ssh-config FILE|none] "
+	    "[--no-agent] [--accept SHA256:...] [--services FILE]"),
+	.run = run,
+};

@@ -20,6 +20,7 @@ struct cli_cmd {
 	int (*run)(int argc, char **argv);
 };
 
+extern const struct cli_cmd cmd_wizard;
 extern const struct cli_cmd cmd_inspect;
 extern const struct cli_cmd cmd_match;
 extern const struct cli_cmd cmd_verify;
@@ -35,6 +36,7 @@ extern const struct cli_cmd cmd_probe;
 extern const struct cli_cmd cmd_make;
 extern const struct cli_cmd cmd_deploy;
 extern const struct cli_cmd cmd_status;
+extern const struct cli_cmd cmd_lab;
 
 /* "meetcert: " + message on stderr, one line. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

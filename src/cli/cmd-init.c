@@ -169,6 +169,12 @@ run(int argc, char **argv)
 		cli_usage(&cmd_init);
 		goto out;
 	}
+	if (nhost == 0) {
+		cli_error(_("%s: hosts is missing or empty; list the Meeting "
+		    "Servers with --host (the wizard starts a workspace without "
+		    "them)"), argv[optind]);
+		goto out;
+	}
 	json_object_set(root, "hosts", hosts);
 	json_object_set(root, "options", options);
 	json_object_set(root, "names", names);

@@ -3,11 +3,13 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "error.h"
 
 static const struct cli_cmd *const commands[] = {
+	&cmd_wizard,
 	&cmd_inspect,
 	&cmd_match,
 	&cmd_verify,
@@ -22,6 +24,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_make,
 	&cmd_deploy,
 	&cmd_status,
+	&cmd_lab,
 	&cmd_probe,
 };
 
@@ -71,7 +74,9 @@ main(int argc, char **argv)
 	mcert_set_translator(translate);
 
 	if (argc < 2) {
-		/* Until the wizard exists, the bare command shows what there is. */
+		/* On a terminal, the wizard; in a pipe, what there is. */
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return cmd_wizard.run(1, argv);
 		help(stdout);
 		return CLI_OK;
 	}

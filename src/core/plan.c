@@ -42,6 +42,10 @@ check_workspace(struct builder *b)
 		primaries += ws->hosts[i].db == MCERT_DB_PRIMARY;
 		connects += ws->hosts[i].db == MCERT_DB_CONNECT;
 	}
+	if (ws->nhosts == 0)
+		finding(b, MCERT_LEVEL_ERROR, N_("hosts: no Meeting Server is "
+		    "listed yet; add each one with its SSH address, FQDN and "
+		    "roles"));
 	if ((roles & MCERT_HOST_WEBBRIDGE3) && ws->join_url == NULL)
 		finding(b, MCERT_LEVEL_ERROR, N_("names.join_url is missing: "
 		    "Web Bridge 3 is on, and browsers reach it by that name, "

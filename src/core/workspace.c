@@ -463,10 +463,12 @@ mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err)
 	if ((r = check_records(root, err)) != MCERT_OK)
 		return r;
 	hosts = json_object_get(root, "hosts");
-	if (!json_is_array(hosts) || json_array_size(hosts) == 0)
+	/* Empty is a draft (the wizard's first screens); the plan says what
+	 * is missing. */
+	if (!json_is_array(hosts))
 		return mcert_error_set(err, MCERT_E_PARSE,
 		    N_("hosts is missing or empty; list the Meeting Servers"));
-	if ((ws->hosts = calloc(json_array_size(hosts), sizeof(*ws->hosts))) ==
+	if ((ws->hosts = calloc(json_array_size(hosts) + 1, sizeof(*ws->hosts))) ==
 	    NULL)
 		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
 	json_array_foreach(hosts, i, h) {

@@ -299,7 +299,6 @@ static const struct bad {
 	    NULL },
 	/* hosts */
 	{ "hosts", NULL, "hosts is missing or empty", NULL, NULL },
-	{ "hosts", "[]", "hosts is missing or empty", NULL, NULL },
 	{ "hosts", "{}", "hosts is missing or empty", NULL, NULL },
 	{ "hosts/1", "\"cms2\"", "hosts[1] must be an object", NULL, NULL },
 	{ "hosts/1/fqdn", NULL, "hosts[1].fqdn is missing", NULL, NULL },

@@ -35,7 +35,7 @@
 # make check sets top_builddir; MMP_STANDIN may point elsewhere.
 
 SSHD=${SSHD:-/usr/sbin/sshd}
-MMP_STANDIN=${MMP_STANDIN:-${top_builddir:-.}/tests/mmp/mmp-standin}
+MMP_STANDIN=${MMP_STANDIN:-${top_builddir:-.}/mmp-standin}
 RIG_TEST_USER=mmptest
 RIG=
 rig_pids=

@@ -11,7 +11,7 @@
 #define STEPS_COLS 20
 
 enum { MODAL_NONE, MODAL_HELP, MODAL_QUIT };
-static int modal;
+static int modal, unsaved;
 
 static const char *
 ws_name(const struct wiz *w)
@@ -171,10 +171,21 @@ frame_modal(struct wiz *w, int key)
 	if (modal != MODAL_QUIT)
 		return 0;
 	if (key == 'y' || key == 'Y') {
-		if (w->ws == NULL || wiz_save(w) == 0)
+		/* a save that fails is said; a second y quits anyway */
+		if (w->ws == NULL || unsaved || wiz_save(w) == 0) {
 			w->quit = 1;
+			modal = MODAL_NONE;
+		} else {
+			char why[sizeof(w->say)];
+
+			unsaved = 1;
+			snprintf(why, sizeof(why), "%s", w->say);
+			wiz_say(w, UI_ERR, _("Not saved (y again quits "
+			    "anyway): %s"), why);
+		}
+	} else if (key == 'n' || key == 'N' || key == UI_KEY_ESC) {
 		modal = MODAL_NONE;
-	} else if (key == 'n' || key == 'N' || key == UI_KEY_ESC)
-		modal = MODAL_NONE;
+		unsaved = 0;
+	}
 	return 1;
 }

@@ -1,0 +1,3 @@
+# tests/tui: the wizard in a real terminal (tmux), keys in, text out.
+TESTS += tests/tui/frame.sh
+EXTRA_DIST += tests/tui/lib.sh tests/tui/frame.sh

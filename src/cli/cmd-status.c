@@ -12,7 +12,7 @@
 #include "remote.h"
 #include "status.h"
 
-enum { OPT_HOST = 256, OPT_JSON };
+enum { OPT_HOST = 256, OPT_JSON, OPT_EXPIRING };
 
 static const char *
 str(const json_t *o, const char *k)
@@ -111,12 +111,51 @@ exit_status(const json_t *st)
 	return worst;
 }
 
+/* One line per certificate (leaf or issuer) expiring within days: 1 when
+ * any, for cron and monitoring checks. */
+static int
+print_expiring(const json_t *st, long days)
+{
+	const json_t *h, *s, *c, *ch;
+	const char *file;
+	size_t i, k, j;
+	int found = 0;
+
+	json_array_foreach(json_object_get(st, "hosts"), i, h) {
+		json_array_foreach(json_object_get(h, "services"), k, s) {
+			c = json_object_get(s, "certificate");
+			if (!json_is_object(c) || json_object_get(c,
+			    "days_left") == NULL)
+				continue;
+			file = str(json_object_get(s, "files"), "cert");
+			if (*file == '\0')
+				file = str(json_object_get(s, "files"),
+				    "fullchain");
+			for (j = 0, ch = c; ch != NULL; ch = json_array_get(
+			    json_object_get(c, "chain"), j++)) {
+				long left = (long)json_integer_value(
+				    json_object_get(ch, "days_left"));
+
+				if (left > days)
+					continue;
+				printf(_("%s %s %s: %s expires %s (%ld days)\n"),
+				    str(h, "host"), str(s, "service"), file,
+				    str(ch, "subject"), str(ch, "not_after"),
+				    left);
+				found = 1;
+			}
+		}
+	}
+	return found ? CLI_FAIL : CLI_OK;
+}
+
 static int
 run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "expiring", required_argument, NULL, OPT_EXPIRING },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_REMOTE_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -128,6 +167,8 @@ run(int argc, char **argv)
 	struct mcert_plan *plan = NULL;
 	struct cli_remote rem;
 	json_t *st = NULL;
+	long expiring = -1;
+	char *end;
 	int c, t, json = 0, ret = CLI_USAGE;
 
 	cli_remote_init(&rem);
@@ -140,6 +181,15 @@ run(int argc, char **argv)
 			so.only_host = optarg;
 		else if (c == OPT_JSON)
 			json = 1;
+		else if (c == OPT_EXPIRING) {
+			expiring = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || expiring < 0 ||
+			    expiring > 36500) {
+				cli_error(_("--expiring: '%s' is not a number of "
+				    "days"), optarg);
+				return CLI_USAGE;
+			}
+		}
 		else
 			return cli_usage(&cmd_status);
 	}
@@ -152,6 +202,14 @@ run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (mcert_status(ws, plan, svc, &so, &st, &err) != MCERT_OK) {
 		cli_error("%s: %s", argv[optind], err.msg);
+		goto out;
+	}
+	if (expiring >= 0) {
+		/* a host that cannot be read is worse than an expiry */
+		ret = exit_status(st) == CLI_USAGE ? CLI_USAGE :
+		    print_expiring(st, expiring);
+		if (ret == CLI_USAGE)
+			print_text(st);
 		goto out;
 	}
 	if (json) {
@@ -172,7 +230,8 @@ const struct cli_cmd cmd_status = {
 	.name = "status",
 	.summary = N_("what each Meeting Server has bound, its expiry and "
 	    "verdict, read from the servers"),
-	.usage = N_("WORKSPACE [--host LABEL] [--json] [--timeout SECONDS] "
+	.usage = N_("WORKSPACE [--host LABEL] [--json | --expiring DAYS] "
+	    "[--timeout SECONDS] "
 	    "[--known-hosts FILE] [--identity FILE] [--ssh-config FILE|none] "
 	    "[--no-agent] [--accept SHA256:...] [--services FILE]"),
 	.run = run,

@@ -140,6 +140,14 @@ ok "status after the deployment: exit 0" test $? = 0
 ok "  cms2's Web Bridge 3 c2w verified" has "webbridge3-c2w           verified"
 ok "  with its expiry" grep -q "expires .* (36[45] days left)" "$RIG/out"
 ok "  the database cluster connected" has "Enabled, 3 of 3 node(s) connected"
+S --expiring 30
+ok "status --expiring 30 after the deployment: exit 0, nothing printed" sh -c '[ $0 = 0 ] && [ ! -s "$1" ]' $? "$RIG/out"
+S --expiring 400
+ok "status --expiring 400: exit 1" test $? = 1
+ok "  a line per certificate expiring" has "cms2 webbridge3-c2w cms2-fullchain.pem: CN=cms.example.com expires"
+ok "  not the CA, valid ten years" lacks "Lab Root CA"
+S --expiring 4000
+ok "status --expiring 4000: the issuers too" has "cms3 callbridge cms3.crt: CN=Lab Root CA expires"
 S --json --host cms1
 ok "status --json --host cms1: exit 0" test $? = 0
 ok "  only cms1" sh -c '! grep -q cms2 "$0"' "$RIG/out"

@@ -1,6 +1,10 @@
 #!/bin/sh
 # The two commands of the README:
-#   ./dev.sh start [ARGS]  install what is missing, build, run meetcert
+#   ./dev.sh start [ARGS]  install what is missing, build, start the
+#                          practice lab (meetcert lab start: three stand-in
+#                          Meeting Servers on 127.0.0.x) and open the wizard
+#                          on its workspace; with ARGS, run meetcert ARGS
+#                          instead (the lab's environment set)
 #   ./dev.sh test          install what is missing, build from scratch, run
 #                          the whole suite (plain, ASan+UBSan, fuzzers,
 #                          distcheck) and end with "N passed, N failed"
@@ -72,7 +76,21 @@ start)
 	need_packages
 	bootstrap
 	build build
-	exec ./build/meetcert "$@"
+	# The lab's default directory, as meetcert lab computes it (XDG).
+	case ${XDG_STATE_HOME:-} in
+	/*) lab=$XDG_STATE_HOME/meetcert/lab ;;
+	*) lab=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.local/state/meetcert/lab ;;
+	esac
+	MEETCERT_KNOWN_HOSTS=$lab/known_hosts
+	MEETCERT_IDENTITY=$lab/id
+	export MEETCERT_KNOWN_HOSTS MEETCERT_IDENTITY
+	[ $# -gt 0 ] && exec ./build/meetcert "$@"
+	MEETCERT_STANDIN=$top/build/mmp-standin ./build/meetcert lab start --dir "$lab"
+	if [ ! -t 0 ] || [ ! -t 1 ]; then
+		echo "dev.sh: no terminal for the wizard; the lab runs (see above)" >&2
+		exit 0
+	fi
+	exec ./build/meetcert wizard "$lab/lab.json"
 	;;
 test)
 	need_packages

@@ -31,8 +31,9 @@ struct cli_remote {
 	long timeout_ms;	/* per command */
 };
 
-/* Defaults: ~/.ssh/known_hosts, ~/.ssh/config, ssh-agent when running,
- * questions asked on the terminal. */
+/* Defaults: ~/.ssh/known_hosts ($MEETCERT_KNOWN_HOSTS), ~/.ssh/config,
+ * the key in $MEETCERT_IDENTITY if set, ssh-agent when running, questions
+ * asked on the terminal. */
 void cli_remote_init(struct cli_remote *r);
 
 /* 1 when c was one of CLI_REMOTE_OPTIONS (taken), 0 when not, -1 when its

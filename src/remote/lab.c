@@ -1,3 +1,824 @@
+/* The practice lab (lab.h): three sshd + mmp-standin on 127.0.0.x, the
+ * keys, known_hosts and a workspace, each sshd found again by the PID it
+ * recorded and checked by its command line before it is touched. */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libssh/libssh.h>
+
+#include "files.h"
 #include "lab.h"
+#include "workspace.h"
+
+#define LAB_PATH (PATH_MAX + 64)
+#define LAB_FIRST_ADDR 101	/* 127.0.0.101 .. 127.0.0.254 */
+#define LAB_DOMAIN "lab.example.com"
+
+/* Tried in turn when 127.0.0.101.. are taken on the one before. */
+static const int lab_ports[] = { 2222, 2223, 2224, 22222 };
+
+/* ---- small file helpers */
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* DIR/HOST/NAME (host NULL: DIR/NAME); dir is shorter than PATH_MAX. */
+static void
+lab_path(char *buf, const struct mcert_lab *lab, const char *host,
+    const char *name)
+{
+	if (host != NULL)
+		snprintf(buf, LAB_PATH, "%.*s/%s/%s", PATH_MAX - 1, lab->dir,
+		    host, name);
+	else
+		snprintf(buf, LAB_PATH, "%.*s/%s", PATH_MAX - 1, lab->dir,
+		    name);
+}
+
+/* The first line of a small file, without its newline; -1 when it cannot
+ * be read. */
+static int
+read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int ok;
+
+	if (f == NULL)
+		return -1;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* Replaces path with text: a temporary file beside it, then renamed. */
+static int
+write_text(const char *path, const char *text, mode_t mode,
+    struct mcert_error *err)
+{
+	char tmp[LAB_PATH + 8];
+	size_t len = strlen(text);
+	int fd, ok;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    mode)) == -1)
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write "
+		    "it: %s"), tmp, strerror(errno));
+	ok = write(fd, text, len) == (ssize_t)len;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) == -1) {
+		mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write it: %s"),
+		    path, strerror(errno));
+		unlink(tmp);
+		return MCERT_E_IO;
+	}
+	return MCERT_OK;
+}
+
+/* mkdir -p, each directory it makes 0700. */
+static int
+make_dirs(const char *path, struct mcert_error *err)
+{
+	char buf[LAB_PATH], *p, c;
+	struct stat st;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(buf, 0700) == -1 && (errno != EEXIST ||
+		    stat(buf, &st) == -1 || !S_ISDIR(st.st_mode)))
+			return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot "
+			    "make the directory: %s"), buf, strerror(errno));
+		if ((*p = c) == '\0')
+			return MCERT_OK;
+	}
+}
+
+/* ---- where things are */
+
+int
+mcert_lab_default_dir(char *buf, size_t len, struct mcert_error *err)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	struct passwd *pw;
+
+	/* XDG: a relative XDG_STATE_HOME is to be ignored. */
+	if (state != NULL && state[0] == '/') {
+		snprintf(buf, len, "%s/meetcert/lab", state);
+		return MCERT_OK;
+	}
+	if ((home == NULL || home[0] != '/') &&
+	    (pw = getpwuid(geteuid())) != NULL)
+		home = pw->pw_dir;
+	if (home == NULL || home[0] != '/')
+		return mcert_error_set(err, MCERT_E_INVALID, N_("the lab has no "
+		    "default directory (HOME is not set); give one with "
+		    "--dir DIR"));
+	snprintf(buf, len, "%s/.local/state/meetcert/lab", home);
+	return MCERT_OK;
+}
+
+int
+mcert_lab_standin(char *buf, size_t len, struct mcert_error *err)
+{
+	const char *env = getenv("MEETCERT_STANDIN");
+	char self[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (env != NULL && *env != '\0') {
+		if (realpath(env, buf) == NULL || access(buf, X_OK) == -1)
+			return mcert_error_set(err, MCERT_E_INVALID,
+			    N_("MEETCERT_STANDIN=%s is not an executable file; "
+			    "point it at mmp-standin or unset it"), env);
+		return MCERT_OK;
+	}
+	if (access(PKGLIBEXECDIR "/mmp-standin", X_OK) == 0) {
+		snprintf(buf, len, "%s", PKGLIBEXECDIR "/mmp-standin");
+		return MCERT_OK;
+	}
+	/* A run from the build directory: the stand-in is built beside. */
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			snprintf(buf, len, "%.*s/mmp-standin",
+			    (int)(slash - self), self);
+			if (access(buf, X_OK) == 0)
+				return MCERT_OK;
+		}
+	}
+	return mcert_error_set(err, MCERT_E_IO, N_("%s: the Meeting Server "
+	    "stand-in is not installed; install meetcert (make install) or "
+	    "set MEETCERT_STANDIN to the mmp-standin of a build"),
+	    PKGLIBEXECDIR "/mmp-standin");
+}
+
+/* sshd_config takes words: a blank, a quote or a %TOKEN would split or
+ * change a path. */
+static int
+check_config_path(const char *path, struct mcert_error *err)
+{
+	if (strpbrk(path, " \t\n\"'\\%") != NULL)
+		return mcert_error_set(err, MCERT_E_INVALID, N_("%s: the lab "
+		    "cannot use a path with blanks, quotes or %%; choose another "
+		    "directory with --dir"), path);
+	return MCERT_OK;
+}
+
+/* ---- the sshd processes */
+
+/* 1 when pid runs sshd with config (its title keeps "-f CONFIG"). */
+static int
+is_lab_sshd(pid_t pid, const char *config)
+{
+	char path[64], buf[8192], *tok, *save = NULL;
+	int fd, prev_f = 0, found = 0;
+	ssize_t n;
+
+	if (pid <= 1)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)	/* gone, or a zombie */
+		return 0;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	if (strstr(buf, "sshd") == NULL)
+		return 0;
+	for (tok = strtok_r(buf, " ", &save); tok != NULL && !found;
+	    tok = strtok_r(NULL, " ", &save)) {
+		found = prev_f && strcmp(tok, config) == 0;
+		prev_f = strcmp(tok, "-f") == 0;
+	}
+	return found;
+}
+
+/* 1 when pid holds the socket inode (or its descriptors cannot be
+ * read: another user's process). */
+static int
+holds_socket(pid_t pid, unsigned long inode)
+{
+	char path[64], fd[64 + 256 + 2], link[64], want[64];
+	struct dirent *d;
+	DIR *dir;
+	ssize_t n;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
+	if ((dir = opendir(path)) == NULL)
+		return errno == EACCES;
+	snprintf(want, sizeof(want), "socket:[%lu]", inode);
+	while (!found && (d = readdir(dir)) != NULL) {
+		snprintf(fd, sizeof(fd), "%s/%s", path, d->d_name);
+		if ((n = readlink(fd, link, sizeof(link) - 1)) > 0) {
+			link[n] = '\0';
+			found = strcmp(link, want) == 0;
+		}
+	}
+	closedir(dir);
+	return found;
+}
+
+/* 1 when pid listens on addr:port (IPv4, from /proc/net/tcp). */
+static int
+listens(pid_t pid, const char *addr, int port)
+{
+	char want[32], local[64], *line = NULL;
+	struct in_addr a;
+	unsigned int state;
+	unsigned long inode;
+	size_t cap = 0;
+	int found = 0;
+	FILE *f;
+
+	if (inet_pton(AF_INET, addr, &a) != 1 ||
+	    (f = fopen("/proc/net/tcp", "re")) == NULL)
+		return 0;
+	/* The kernel prints the address as one native-endian word. */
+	snprintf(want, sizeof(want), "%08X:%04X", (unsigned int)a.s_addr,
+	    (unsigned int)port);
+	while (!found && getline(&line, &cap, f) != -1) {
+		if (sscanf(line, "%*s %63s %*s %x %*s %*s %*s %*s %*s %lu",
+		    local, &state, &inode) == 3 && state == 0x0A &&
+		    strcasecmp(local, want) == 0)
+			found = holds_socket(pid, inode);
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* 1 when nothing listens on addr:port: we can bind it as sshd would. */
+static int
+port_free(const char *addr, int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int fd, one = 1, ok;
+
+	sa.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1 ||
+	    (fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The next free 127.0.0.x:port that no other host of the lab has. */
+static int
+choose_address(struct mcert_lab *lab, size_t i, struct mcert_error *err)
+{
+	struct mcert_lab_host *h = &lab->hosts[i];
+	char addr[16];
+	size_t p, j;
+	int x, taken;
+
+	for (p = 0; p < sizeof(lab_ports) / sizeof(lab_ports[0]); p++) {
+		for (x = LAB_FIRST_ADDR; x < 255; x++) {
+			snprintf(addr, sizeof(addr), "127.0.0.%d", x);
+			for (taken = 0, j = 0; j < MCERT_LAB_NHOSTS; j++)
+				taken |= j != i &&
+				    strcmp(lab->hosts[j].addr, addr) == 0;
+			if (!taken && port_free(addr, lab_ports[p])) {
+				snprintf(h->addr, sizeof(h->addr), "%s", addr);
+				h->port = lab_ports[p];
+				return MCERT_OK;
+			}
+		}
+	}
+	return mcert_error_set(err, MCERT_E_IO, N_("%s: no free address "
+	    "from 127.0.0.%d to 127.0.0.254 on ports 2222-2224 or 22222; "
+	    "stop what listens there and start again"), h->label,
+	    LAB_FIRST_ADDR);
+}
+
+/* Stops h's sshd if it is the one recorded (SIGTERM, then SIGKILL). */
+static int
+stop_host(struct mcert_lab *lab, struct mcert_lab_host *h,
+    struct mcert_error *err)
+{
+	char config[LAB_PATH], pidfile[LAB_PATH];
+	long until;
+	int sig;
+
+	lab_path(config, lab, h->label, "sshd_config");
+	lab_path(pidfile, lab, h->label, "pid");
+	for (sig = 0; h->pid > 0 && is_lab_sshd(h->pid, config) && sig < 2;
+	    sig++) {
+		kill(h->pid, sig == 0 ? SIGTERM : SIGKILL);
+		h->changed = 1;
+		until = now_ms() + (sig == 0 ? 3000 : 2000);
+		while (is_lab_sshd(h->pid, config) && now_ms() < until)
+			sleep_ms(20);
+		/* our own child (an sshd that failed to listen) */
+		waitpid(h->pid, NULL, WNOHANG);
+	}
+	if (h->pid > 0 && is_lab_sshd(h->pid, config))
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: sshd (PID %ld) "
+		    "does not stop; stop it with kill -9 %ld"), h->label,
+		    (long)h->pid, (long)h->pid);
+	unlink(pidfile);
+	h->running = 0;
+	return MCERT_OK;
+}
+
+/* Starts sshd detached (a session of its own, stdio to its log) and
+ * waits until it listens: 0, 1 when the address was taken meanwhile. */
+static int
+spawn_host(const struct mcert_lab_opts *o, struct mcert_lab *lab,
+    struct mcert_lab_host *h, struct mcert_error *err)
+{
+	char config[LAB_PATH], log[LAB_PATH], line[512], last[512] = "";
+	const char *sshd = o->sshd != NULL ? o->sshd : MCERT_LAB_SSHD;
+	long wait = o->wait_ms > 0 ? o->wait_ms : 5000, until = now_ms() + wait;
+	int logfd, nullfd, status, busy = 0;
+	sigset_t none;
+	pid_t pid;
+	FILE *f;
+
+	lab_path(config, lab, h->label, "sshd_config");
+	lab_path(log, lab, h->label, "sshd.log");
+	if ((logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1 || (nullfd = open("/dev/null", O_RDONLY |
+	    O_CLOEXEC)) == -1) {
+		if (logfd != -1)
+			close(logfd);
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write "
+		    "it: %s"), log, strerror(errno));
+	}
+	if ((pid = fork()) == 0) {
+		char *const argv[] = { (char *)sshd, "-D", "-e", "-f", config,
+		    NULL };
+		long fd, max = sysconf(_SC_OPEN_MAX);
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		setsid();
+		dup2(nullfd, 0);
+		dup2(logfd, 1);
+		dup2(logfd, 2);
+		for (fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close((int)fd);
+		execv(sshd, argv);
+		dprintf(2, "cannot run %s: %s\n", sshd, strerror(errno));
+		_exit(127);
+	}
+	close(logfd);
+	close(nullfd);
+	if (pid == -1)
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot start "
+		    "sshd: %s"), h->label, strerror(errno));
+	h->pid = pid;
+	for (;;) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		if (listens(pid, h->addr, h->port)) {
+			h->running = h->changed = 1;
+			return MCERT_OK;
+		}
+		if (now_ms() > until) {
+			kill(-pid, SIGKILL);	/* its own session and group */
+			waitpid(pid, NULL, 0);
+			h->pid = 0;
+			return mcert_error_set(err, MCERT_E_IO, N_("%s: sshd did "
+			    "not listen on %s:%d within %ld ms; see %s"),
+			    h->label, h->addr, h->port, wait, log);
+		}
+		sleep_ms(10);
+	}
+	h->pid = 0;
+	/* "Bind to port P on A failed: Address already in use." then
+	 * "Cannot bind any address." */
+	if ((f = fopen(log, "re")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL) {
+			busy |= strstr(line, "Address already in use") != NULL;
+			if (line[strspn(line, " \r\n")] != '\0')
+				snprintf(last, sizeof(last), "%s", line);
+		}
+		fclose(f);
+	}
+	last[strcspn(last, "\r\n")] = '\0';
+	if (busy)
+		return 1;
+	return mcert_error_set(err, MCERT_E_IO, N_("%s: sshd stopped at once "
+	    "(%s); see %s"), h->label, *last != '\0' ? last :
+	    mcert_tr(N_("no message")), log);
+}
+
+/* ---- keys (libssh: no ssh-keygen needed) */
+
+/* Loads path, or makes a new ed25519 key there (0600); writes path.pub and
+ * returns "ssh-ed25519 BASE64" in line. */
+static int
+ensure_key(const char *path, const char *comment, char *line, size_t len,
+    struct mcert_error *err)
+{
+	char pub[LAB_PATH + 8], text[1024];
+	ssh_key key = NULL;
+	char *b64 = NULL;
+	int fd, ret = MCERT_E_IO;
+
+	snprintf(pub, sizeof(pub), "%s.pub", path);
+	if (mcert_path_exists(path)) {
+		if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL,
+		    &key) != SSH_OK) {
+			mcert_error_set(err, MCERT_E_PARSE, N_("%s: not a key the "
+			    "lab can read; remove it and %s and start again"),
+			    path, pub);
+			goto out;
+		}
+	} else {
+		if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK) {
+			mcert_error_set(err, MCERT_E_IO, N_("%s: cannot make an "
+			    "ed25519 key"), path);
+			goto out;
+		}
+		/* libssh writes with fopen: the file is made 0600 first. */
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600)) == -1 || close(fd) == -1 ||
+		    ssh_pki_export_privkey_file(key, NULL, NULL, NULL,
+		    path) != SSH_OK) {
+			mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write "
+			    "it: %s"), path, strerror(errno));
+			unlink(path);
+			goto out;
+		}
+	}
+	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK) {
+		mcert_error_set(err, MCERT_E_PARSE, N_("%s: cannot read its "
+		    "public key; remove it and start again"), path);
+		goto out;
+	}
+	snprintf(line, len, "%s %s", ssh_key_type_to_char(ssh_key_type(key)),
+	    b64);
+	snprintf(text, sizeof(text), "%s %s\n", line, comment);
+	ret = write_text(pub, text, 0644, err);
+out:
+	ssh_string_free_char(b64);
+	ssh_key_free(key);
+	return ret;
+}
+
+/* ---- the lab's files */
+
+static int
+write_config(const struct mcert_lab *lab, const struct mcert_lab_host *h,
+    const char *standin, const char *user, struct mcert_error *err)
+{
+	char path[LAB_PATH], *text = NULL;
+	const char *d = lab->dir;
+	int ret;
+
+	lab_path(path, lab, h->label, "sshd_config");
+	if (asprintf(&text,
+	    "# meetcert lab: the Meeting Server stand-in %s (meetcert lab "
+	    "start writes it)\n"
+	    "ListenAddress %s:%d\n"
+	    "HostKey %s/%s/host_key\n"
+	    "PidFile none\n"
+	    "StrictModes no\n"
+	    "UsePAM no\n"
+	    "PasswordAuthentication no\n"
+	    "KbdInteractiveAuthentication no\n"
+	    "AuthorizedKeysFile %s/id.pub\n"
+	    "AllowUsers %s\n"
+	    "PrintMotd no\n"
+	    "PrintLastLog no\n"
+	    "X11Forwarding no\n"
+	    "AllowTcpForwarding no\n"
+	    "AllowAgentForwarding no\n"
+	    "SetEnv MMP_HOST=%s MMP_DIR=%s/%s/files MMP_ADDR=%s "
+	    "MMP_CLUSTER=%s/cluster.json\n"
+	    "ForceCommand %s\n"
+	    "Subsystem sftp internal-sftp\n",
+	    h->label, h->addr, h->port, d, h->label, d, user, h->label, d,
+	    h->label, h->addr, d, standin) == -1)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	ret = write_text(path, text, 0600, err);
+	free(text);
+	return ret;
+}
+
+/* The workspace, built as `meetcert init` builds one. */
+static int
+write_workspace(struct mcert_lab *lab, const char *user,
+    struct mcert_error *err)
+{
+	struct mcert_workspace *ws = NULL;
+	json_t *root, *hosts = json_array();
+	char fqdn[64];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < MCERT_LAB_NHOSTS; i++) {
+		const struct mcert_lab_host *h = &lab->hosts[i];
+
+		snprintf(fqdn, sizeof(fqdn), "%s." LAB_DOMAIN, h->label);
+		json_array_append_new(hosts, json_pack("{s:s, s:s, "
+		    "s:[s, s, s, s], s:s, s:{s:s, s:i, s:s}}", "label",
+		    h->label, "fqdn", fqdn, "roles", "callbridge", "webadmin",
+		    "webbridge3", "database", "database", i == 0 ? "primary" :
+		    "peer", "ssh", "address", h->addr, "port", h->port, "user",
+		    user));
+	}
+	root = json_pack("{s:s, s:i, s:i, s:s, s:s, s:o, s:[], "
+	    "s:{s:s, s:s, s:s}}", "format", MCERT_WS_FORMAT, "version",
+	    MCERT_WS_VERSION, "generation", 1, "type", "resilient", "key",
+	    "ec256", "hosts", hosts, "options", "names", "cluster_fqdn",
+	    "cms." LAB_DOMAIN, "join_url", "join." LAB_DOMAIN, "c2w_address",
+	    "cms1." LAB_DOMAIN);
+	if (root == NULL)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	if ((ret = mcert_ws_from_json(root, lab->workspace, &ws, err)) ==
+	    MCERT_OK && (ret = mcert_ws_save(ws, lab->workspace, err)) ==
+	    MCERT_OK)
+		lab->workspace_made = 1;
+	mcert_ws_free(ws);
+	return ret;
+}
+
+static int
+write_known_hosts(struct mcert_lab *lab, char keys[][256],
+    struct mcert_error *err)
+{
+	char text[MCERT_LAB_NHOSTS * 320] = "", *p = text;
+	size_t i;
+
+	for (i = 0; i < MCERT_LAB_NHOSTS; i++)
+		p += snprintf(p, sizeof(text) - (size_t)(p - text),
+		    "[%s]:%d %s\n", lab->hosts[i].addr, lab->hosts[i].port,
+		    keys[i]);
+	return write_text(lab->known_hosts, text, 0600, err);
+}
+
+/* ---- a lab directory */
+
+/* Fills lab's paths and each host's recorded address, port and PID, and
+ * whether it runs.  make: a missing or empty directory becomes a lab. */
+static int
+lab_open(const char *dir, int make, struct mcert_lab *lab,
+    struct mcert_error *err)
+{
+	char given[PATH_MAX], marker[LAB_PATH], path[LAB_PATH], v[64];
+	struct dirent *d;
+	DIR *dp;
+	size_t i;
+	int ret, empty = 1;
+
+	memset(lab, 0, sizeof(*lab));
+	if (dir == NULL) {
+		if ((ret = mcert_lab_default_dir(given, sizeof(given), err)) !=
+		    MCERT_OK)
+			return ret;
+		dir = given;
+	}
+	if (make && (ret = make_dirs(dir, err)) != MCERT_OK)
+		return ret;
+	if (realpath(dir, lab->dir) == NULL)
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: no lab here (%s); "
+		    "start one with meetcert lab start"), dir, strerror(errno));
+	lab_path(marker, lab, NULL, MCERT_LAB_MARKER);
+	if (!mcert_path_exists(marker)) {
+		if ((dp = opendir(lab->dir)) != NULL) {
+			while (empty && (d = readdir(dp)) != NULL)
+				empty = strcmp(d->d_name, ".") == 0 ||
+				    strcmp(d->d_name, "..") == 0;
+			closedir(dp);
+		}
+		if (!make || !empty)
+			return mcert_error_set(err, MCERT_E_IO, make ?
+			    N_("%s: not a lab directory (no " MCERT_LAB_MARKER
+			    ") and not empty; give a new or empty directory "
+			    "with --dir") : N_("%s: no lab here (no "
+			    MCERT_LAB_MARKER "); start one with meetcert lab "
+			    "start"), lab->dir);
+		if ((ret = write_text(marker, "meetcert lab\n", 0600, err)) !=
+		    MCERT_OK)
+			return ret;
+	}
+	lab_path(lab->workspace, lab, NULL, "lab.json");
+	lab_path(lab->known_hosts, lab, NULL, "known_hosts");
+	lab_path(lab->identity, lab, NULL, "id");
+	for (i = 0; i < MCERT_LAB_NHOSTS; i++) {
+		struct mcert_lab_host *h = &lab->hosts[i];
+
+		snprintf(h->label, sizeof(h->label), "cms%zu", i + 1);
+		lab_path(path, lab, h->label, "addr");
+		if (read_line(path, v, sizeof(v)) == 0)
+			snprintf(h->addr, sizeof(h->addr), "%.15s", v);
+		lab_path(path, lab, h->label, "port");
+		if (read_line(path, v, sizeof(v)) == 0)
+			h->port = atoi(v);
+		lab_path(path, lab, h->label, "pid");
+		if (read_line(path, v, sizeof(v)) == 0)
+			h->pid = (pid_t)atol(v);
+		lab_path(path, lab, h->label, "sshd_config");
+		h->running = h->pid > 0 && is_lab_sshd(h->pid, path) &&
+		    h->port > 0 && listens(h->pid, h->addr, h->port);
+	}
+	return MCERT_OK;
+}
+
+/* Starts one host that does not run: its directories, host key, address
+ * (the recorded one, else a free one), config, sshd, pid file. */
+static int
+start_host(const struct mcert_lab_opts *o, struct mcert_lab *lab, size_t i,
+    const char *standin, const char *user, char *key, size_t keylen,
+    struct mcert_error *err)
+{
+	struct mcert_lab_host *h = &lab->hosts[i];
+	char path[LAB_PATH], v[32];
+	int ret, tries, recorded = h->port > 0 && *h->addr != '\0';
+
+	if ((ret = stop_host(lab, h, err)) != MCERT_OK)	/* stale pid */
+		return ret;
+	h->changed = 0;
+	lab_path(path, lab, h->label, "files");
+	if ((ret = make_dirs(path, err)) != MCERT_OK)
+		return ret;
+	lab_path(path, lab, h->label, "host_key");
+	if ((ret = ensure_key(path, h->label, key, keylen, err)) != MCERT_OK)
+		return ret;
+	if (recorded && !port_free(h->addr, h->port))
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: %s:%d is taken "
+		    "by another program; stop it, or remove this lab (meetcert "
+		    "lab stop --purge) and start a new one"), h->label, h->addr,
+		    h->port);
+	for (tries = 0; tries < 5; tries++) {
+		if (!recorded && (ret = choose_address(lab, i, err)) !=
+		    MCERT_OK)
+			return ret;
+		if ((ret = write_config(lab, h, standin, user, err)) !=
+		    MCERT_OK || (ret = spawn_host(o, lab, h, err)) != 1)
+			break;
+		if (recorded)	/* taken between the check and sshd */
+			return mcert_error_set(err, MCERT_E_IO, N_("%s: %s:%d is "
+			    "taken by another program; stop it and start "
+			    "again"), h->label, h->addr, h->port);
+	}
+	if (ret != MCERT_OK)
+		return ret < 0 ? ret : mcert_error_set(err, MCERT_E_IO,
+		    N_("%s: every free address was taken before sshd could "
+		    "listen; start again"), h->label);
+	lab_path(path, lab, h->label, "addr");
+	snprintf(v, sizeof(v), "%s\n", h->addr);
+	if ((ret = write_text(path, v, 0600, err)) != MCERT_OK)
+		return ret;
+	lab_path(path, lab, h->label, "port");
+	snprintf(v, sizeof(v), "%d\n", h->port);
+	if ((ret = write_text(path, v, 0600, err)) != MCERT_OK)
+		return ret;
+	lab_path(path, lab, h->label, "pid");
+	snprintf(v, sizeof(v), "%ld\n", (long)h->pid);
+	return write_text(path, v, 0600, err);
+}
+
+int
+mcert_lab_start(const struct mcert_lab_opts *o, struct mcert_lab *lab,
+    struct mcert_error *err)
+{
+	const char *sshd = o->sshd != NULL ? o->sshd : MCERT_LAB_SSHD;
+	char standin[PATH_MAX], line[256], keys[MCERT_LAB_NHOSTS][256];
+	char path[LAB_PATH];
+	struct passwd *pw = getpwuid(geteuid());
+	const char *user = pw != NULL ? pw->pw_name : getenv("USER");
+	size_t i;
+	int ret;
+
+	if (access(sshd, X_OK) == -1)
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: sshd is not "
+		    "installed; install openssh-server (apt-get install "
+		    "openssh-server)"), sshd);
+	if (user == NULL)
+		return mcert_error_set(err, MCERT_E_IO, N_("the current user "
+		    "(uid %ld) has no name; the lab's servers need one to let "
+		    "it in"), (long)geteuid());
+	if (o->standin != NULL)
+		snprintf(standin, sizeof(standin), "%s", o->standin);
+	else if ((ret = mcert_lab_standin(standin, sizeof(standin), err)) !=
+	    MCERT_OK)
+		return ret;
+	if ((ret = check_config_path(standin, err)) != MCERT_OK ||
+	    (o->dir != NULL && (ret = check_config_path(o->dir, err)) !=
+	    MCERT_OK) || (ret = lab_open(o->dir, 1, lab, err)) != MCERT_OK ||
+	    (ret = check_config_path(lab->dir, err)) != MCERT_OK)
+		return ret;
+	/* sshd started as root insists on its privilege separation dir. */
+	if (geteuid() == 0 && mkdir("/run/sshd", 0755) == -1 &&
+	    errno != EEXIST)
+		return mcert_error_set(err, MCERT_E_IO, N_("/run/sshd: cannot "
+		    "make the directory sshd needs: %s"), strerror(errno));
+	if ((ret = ensure_key(lab->identity, "meetcert-lab", line,
+	    sizeof(line), err)) != MCERT_OK)
+		return ret;
+	for (i = 0; i < MCERT_LAB_NHOSTS && ret == MCERT_OK; i++) {
+		if (lab->hosts[i].running) {
+			lab_path(path, lab, lab->hosts[i].label, "host_key");
+			ret = ensure_key(path, lab->hosts[i].label, keys[i],
+			    sizeof(keys[i]), err);
+		} else {
+			ret = start_host(o, lab, i, standin, user, keys[i],
+			    sizeof(keys[i]), err);
+		}
+	}
+	if (ret == MCERT_OK && (ret = write_known_hosts(lab, keys, err)) ==
+	    MCERT_OK && !mcert_path_exists(lab->workspace))
+		ret = write_workspace(lab, user, err);
+	if (ret != MCERT_OK) {
+		/* Leave nothing half-started: stop what this call started. */
+		for (i = 0; i < MCERT_LAB_NHOSTS; i++)
+			if (lab->hosts[i].changed)
+				stop_host(lab, &lab->hosts[i], NULL);
+	}
+	return ret;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == -1 ? -1 : 0;
+}
+
+int
+mcert_lab_stop(const char *dir, int purge, struct mcert_lab *lab,
+    struct mcert_error *err)
+{
+	char marker[LAB_PATH];
+	size_t i;
+	int ret;
+
+	if ((ret = lab_open(dir, 0, lab, err)) != MCERT_OK)
+		return ret;
+	for (i = 0; i < MCERT_LAB_NHOSTS; i++)
+		if ((ret = stop_host(lab, &lab->hosts[i], err)) != MCERT_OK)
+			return ret;
+	if (!purge)
+		return MCERT_OK;
+	/* Checked again just before: only a lab directory is removed. */
+	lab_path(marker, lab, NULL, MCERT_LAB_MARKER);
+	if (!mcert_path_exists(marker))
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: not a lab "
+		    "directory (no " MCERT_LAB_MARKER "); nothing removed"),
+		    lab->dir);
+	if (nftw(lab->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot remove "
+		    "it all: %s"), lab->dir, strerror(errno));
+	return MCERT_OK;
+}
+
+int
+mcert_lab_status(const char *dir, struct mcert_lab *lab,
+    struct mcert_error *err)
+{
+	return lab_open(dir, 0, lab, err);
+}

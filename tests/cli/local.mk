@@ -5,7 +5,8 @@ TESTS += \
 	tests/cli/badinput.sh \
 	tests/cli/csr.sh \
 	tests/cli/plan.sh \
-	tests/cli/init.sh
+	tests/cli/init.sh \
+	tests/cli/lab.sh
 EXTRA_DIST += \
 	tests/cli/lib.sh \
 	tests/cli/interop.sh \
@@ -14,6 +15,7 @@ EXTRA_DIST += \
 	tests/cli/csr.sh \
 	tests/cli/plan.sh \
 	tests/cli/init.sh \
+	tests/cli/lab.sh \
 	tests/data/plans/combined-per-server.json \
 	tests/data/plans/combined-per-service.json \
 	tests/data/plans/combined-one-for-all.json \

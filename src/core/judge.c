@@ -23,10 +23,10 @@ facts(X509 *x, time_t now)
 	san = json_array();
 	for (i = 0; i < ci.nsan; i++)
 		json_array_append_new(san, json_string(ci.san[i].value));
-	o = json_pack("{s:s, s:s, s:o, s:s, s:I}", "subject", ci.subject,
+	o = json_pack("{s:s, s:s, s:o, s:s, s:I, s:s}", "subject", ci.subject,
 	    "issuer", ci.issuer, "san", san, "not_after",
 	    mcert_time_iso(ci.not_after, iso, sizeof(iso)), "days_left",
-	    (json_int_t)ci.days_left);
+	    (json_int_t)ci.days_left, "sha256", ci.sha256);
 	mcert_cert_info_free(&ci);
 	return o;
 }

@@ -17,7 +17,8 @@
  * bundle bound with it, or NULL.  The anchors are the self-signed
  * certificates among them (the guide's bundles end with the root).  usage
  * is the service's (-1: none checked).  *out: {"subject", "issuer", "san":
- * [...], "not_after" (ISO 8601), "days_left", "verified": bool, "why":
+ * [...], "not_after" (ISO 8601), "days_left", "sha256" (hex with colons,
+ * as a probe shows it), "verified": bool, "why":
  * text|null, "chain": [{"subject", "not_after", "days_left"}] (above the
  * leaf)}.  Unreadable files give MCERT_OK with verified false and why. */
 int mcert_judge_bound(const unsigned char *leaf, size_t leaflen,

@@ -19,7 +19,7 @@ struct maker {
 	const struct mcert_make_opts *o;
 	struct mcert_findings *findings;
 	struct mcert_error *err;
-	struct mcert_file *files[64];	/* loaded, freed at the end */
+	struct mcert_file **files;	/* loaded, freed at the end */
 	size_t nfiles;
 	struct mcert_cert *pool;	/* CA certificates, for chains */
 	size_t npool;
@@ -50,12 +50,14 @@ made(const struct maker *m, const char *name, const char *ext)
 static struct mcert_file *
 load(struct maker *m, const char *path)
 {
-	struct mcert_file *f = NULL;
+	struct mcert_file *f = NULL, **grown;
 
-	if (m->nfiles == sizeof(m->files) / sizeof(*m->files)) {
-		mcert_error_set(m->err, MCERT_E_LIMIT, N_("too many files"));
+	if ((grown = realloc(m->files, (m->nfiles + 1) * sizeof(*grown))) ==
+	    NULL) {
+		mcert_error_set(m->err, MCERT_E_NOMEM, N_("out of memory"));
 		return NULL;
 	}
+	m->files = grown;
 	if (mcert_file_load(path, 0, m->o->pp, &f, m->err) != MCERT_OK)
 		return NULL;
 	m->files[m->nfiles++] = f;
@@ -392,7 +394,7 @@ mcert_make(const struct mcert_workspace *ws, const struct mcert_plan *plan,
     const struct mcert_make_opts *o, struct mcert_findings *findings,
     struct mcert_error *err)
 {
-	struct maker m = { ws, plan, o, findings, err, { NULL }, 0, NULL, 0 };
+	struct maker m = { ws, plan, o, findings, err, NULL, 0, NULL, 0 };
 	const char *file;
 	json_t *b;
 	size_t i;
@@ -417,6 +419,7 @@ mcert_make(const struct mcert_workspace *ws, const struct mcert_plan *plan,
 	}
 	for (i = 0; i < m.nfiles; i++)
 		mcert_file_free(m.files[i]);
+	free(m.files);
 	free(m.pool);
 	return r;
 }

@@ -62,13 +62,45 @@ accepted(const char *list, const char *fp)
 	return 0;
 }
 
+/* The fingerprint known_hosts holds for this host, preferring the key's
+ * type (libssh returns no entry for a changed key). */
+static char *
+known_fingerprint(const struct mcert_ssh_opts *o, ssh_key key)
+{
+	struct ssh_knownhosts_entry *e = NULL;
+	char host[300], line[8192], *fp = NULL, *any = NULL;
+	FILE *f;
+
+	if (o->known_hosts == NULL || (f = fopen(o->known_hosts, "r")) == NULL)
+		return NULL;
+	if (o->port != 0 && o->port != 22)
+		snprintf(host, sizeof(host), "[%s]:%d", o->host, o->port);
+	else
+		snprintf(host, sizeof(host), "%s", o->host);
+	while (fp == NULL && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (ssh_known_hosts_parse_line(host, line, &e) != SSH_OK ||
+		    e == NULL)
+			continue;
+		if (ssh_key_type(e->publickey) == ssh_key_type(key))
+			fp = fingerprint(e->publickey);
+		else if (any == NULL)
+			any = fingerprint(e->publickey);
+		SSH_KNOWNHOSTS_ENTRY_FREE(e);
+	}
+	fclose(f);
+	if (fp == NULL)
+		return any;
+	free(any);
+	return fp;
+}
+
 /* known_hosts, strictly (libssh's error text is empty here: our own). */
 static int
 check_host_key(ssh_session s, const struct mcert_ssh_opts *o,
     struct mcert_error *err)
 {
 	ssh_key key = NULL;
-	struct ssh_knownhosts_entry *entry = NULL;
 	enum ssh_known_hosts_e state;
 	char *fp = NULL, *old = NULL;
 	int ret = MCERT_E_VERDICT, ok;
@@ -83,9 +115,7 @@ check_host_key(ssh_session s, const struct mcert_ssh_opts *o,
 		break;
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
-		if (ssh_session_get_known_hosts_entry(s, &entry) ==
-		    SSH_KNOWN_HOSTS_CHANGED && entry != NULL)
-			old = fingerprint(entry->publickey);
+		old = known_fingerprint(o, key);
 		mcert_error_set(err, MCERT_E_VERDICT,
 		    N_("%s: the host key CHANGED (now %s, known as %s): someone "
 		    "may be in the middle, or the server was reinstalled; if "
@@ -120,7 +150,6 @@ check_host_key(ssh_session s, const struct mcert_ssh_opts *o,
 		ret = MCERT_E_IO;
 		break;
 	}
-	ssh_knownhosts_entry_free(entry);
 	ssh_key_free(key);
 	free(fp);
 	free(old);

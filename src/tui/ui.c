@@ -126,6 +126,39 @@ ui_clear(void)
 		ui_fill(r, 0, UI_NORMAL);
 }
 
+/* The ASCII stand-in for the UTF-8 character at *p, which it passes. */
+static const char *
+ascii_for(const char **p)
+{
+	static const struct {
+		unsigned int cp;
+		const char *ascii;
+	} map[] = {
+		{ 0x00a7, "S" }, { 0x00b7, "-" }, { 0x2013, "-" },
+		{ 0x2014, "-" }, { 0x2018, "'" }, { 0x2019, "'" },
+		{ 0x201c, "\"" }, { 0x201d, "\"" }, { 0x2026, "..." },
+		{ 0x2192, "->" }, { 0x00e4, "ae" }, { 0x00f6, "oe" },
+		{ 0x00fc, "ue" }, { 0x00c4, "Ae" }, { 0x00d6, "Oe" },
+		{ 0x00dc, "Ue" }, { 0x00df, "ss" },
+	};
+	const unsigned char *u = (const unsigned char *)*p;
+	unsigned int cp = 0, more = 0, i;
+
+	if (u[0] >= 0xf0)
+		cp = u[0] & 0x07, more = 3;
+	else if (u[0] >= 0xe0)
+		cp = u[0] & 0x0f, more = 2;
+	else if (u[0] >= 0xc0)
+		cp = u[0] & 0x1f, more = 1;
+	for (i = 1; i <= more && (u[i] & 0xc0) == 0x80; i++)
+		cp = cp << 6 | (u[i] & 0x3f);
+	*p += i;
+	for (i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (map[i].cp == cp)
+			return map[i].ascii;
+	return "?";
+}
+
 /* Writes at most width columns of text; the columns used. */
 static int
 put(int y, int x, int width, const char *text)
@@ -138,6 +171,16 @@ put(int y, int x, int width, const char *text)
 	memset(&st, 0, sizeof(st));
 	move(y, x);
 	while (*text != '\0' && used < width) {
+		if (!ui.utf8 && (unsigned char)*text >= 0x80) {
+			/* LANG=C: a few characters have an ASCII stand-in */
+			const char *a = ascii_for(&text);
+
+			if (used + (int)strlen(a) > width)
+				break;
+			addstr(a);
+			used += (int)strlen(a);
+			continue;
+		}
 		n = mbrtowc(&wc, text, strlen(text), &st);
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 			wc = L'?';

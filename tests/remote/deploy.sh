@@ -72,6 +72,23 @@ ok "  signs what waited and builds the bundles" \
 ok "  the keys made earlier are kept" has "made $W/cms1.crt"
 ok "  and are not made again" lacks "made $W/cms1.key"
 
+# make for eight hosts (dozens of files: no fixed limit)
+mkdir -p "$RIG/big"
+big=
+for n in 1 2 3 4 5 6 7 8; do
+	db=connect
+	[ $n = 1 ] && db=primary
+	[ $n = 2 ] || [ $n = 3 ] && db=peer
+	big="$big --host label=b$n,fqdn=b$n.example.com,roles=callbridge+webadmin+webbridge3+database,database=$db"
+done
+# shellcheck disable=SC2086
+"$MEETCERT" init "$RIG/big/b.json" --type resilient $big --cluster-fqdn b.example.com \
+    --join-url join.example.com --key ec256 >/dev/null 2>&1
+cp "$W/labca.crt" "$W/labca.key" "$RIG/big/"
+"$MEETCERT" make "$RIG/big/b.json" --ca labca >"$RIG/out" 2>&1
+ok "make for eight hosts: exit 0" test $? = 0
+ok "  every bundle made" test -s "$RIG/big/b8-fullchain.pem" -a -s "$RIG/big/callbridge-trust-cluster.pem"
+
 ssh-keygen -l -E sha256 -f "$RIG/cms1/host_key.pub" | awk '{print $2}' >"$RIG/fp1"
 fps=
 for n in 1 2 3; do

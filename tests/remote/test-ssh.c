@@ -26,7 +26,7 @@ main(void)
 	struct mcert_ssh_opts o = { 0 };
 	struct mcert_error err = { 0, "" };
 	struct mcert_ssh *s = NULL;
-	char *out = NULL, fp[128];
+	char *out = NULL, fp[128], old[128];
 	FILE *f;
 	int r;
 
@@ -129,6 +129,14 @@ main(void)
 	ok(r == MCERT_E_VERDICT && s == NULL, "changed host key: refused");
 	like(err.msg, "CHANGED", "  the message says it changed");
 	like(err.msg, fp, "  with the new fingerprint");
+	if ((f = fopen(env("RIG_FP_OLD"), "r")) != NULL &&
+	    fgets(old, sizeof(old), f) != NULL) {
+		old[strcspn(old, "\n")] = '\0';
+		like(err.msg, old, "  and the one known before");
+	} else
+		ok(0, "  and the one known before (no RIG_FP_OLD)");
+	if (f != NULL)
+		fclose(f);
 	like(err.msg, env("RIG_KNOWN_CHANGED"), "  and the file to edit");
 
 	/* A key the server does not know. */

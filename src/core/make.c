@@ -206,6 +206,16 @@ signer(const struct maker *m, const struct mcert_plan_cert *c)
 }
 
 static int
+csr_here(const struct maker *m, const struct mcert_plan_cert *c)
+{
+	char *csr = path_of(m, c->name, ".csr");
+	int here = csr != NULL && mcert_path_exists(csr);
+
+	free(csr);
+	return here;
+}
+
+static int
 make_cert(struct maker *m, const struct mcert_plan_cert *c)
 {
 	char *crt = path_of(m, c->name, ".crt"), *key = path_of(m, c->name,
@@ -218,7 +228,10 @@ make_cert(struct maker *m, const struct mcert_plan_cert *c)
 	}
 	if (mcert_path_exists(crt))
 		goto out;	/* signed and imported already */
-	if (!mcert_path_exists(key) && (r = make_key(m, c, self)) != MCERT_OK)
+	/* a CSR without its key here: the key was made on the server (pki
+	 * csr), and only the CSR came back */
+	if (!mcert_path_exists(key) && (self || !csr_here(m, c)) &&
+	    (r = make_key(m, c, self)) != MCERT_OK)
 		goto out;
 	if (self) {
 		if (!mcert_path_exists(crt))
@@ -320,6 +333,15 @@ make_bundle(struct maker *m, const char *file, const char *kind,
 		return mcert_error_set(m->err, MCERT_E_NOMEM, N_("out of memory"));
 	if (mcert_path_exists(path))
 		goto out;
+	if (strncmp(kind, "trust", 5) == 0 && json_array_size(certs) == 0) {
+		/* SIP and LDAP trust: the CAs of the other side, which the
+		 * operator supplies */
+		mcert_findings_add(m->findings, MCERT_LEVEL_WARNING,
+		    N_("%s waits for the CA certificates of the servers it "
+		    "trusts (SIP or LDAP peers): put them in it, one after the "
+		    "other"), path);
+		goto out;
+	}
 	if (strncmp(kind, "trust", 5) == 0) {
 		/* An allowed list: each certificate named (guide §4.4.1). */
 		if ((list = calloc(json_array_size(certs) + 1,

@@ -88,3 +88,9 @@ TESTS += tests/core/test-mmp
 tests_core_test_mmp_SOURCES = tests/core/test-mmp.c
 tests_core_test_mmp_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_core_test_mmp_LDADD = $(CORE_TEST_LDADD)
+
+check_PROGRAMS += tests/core/test-import
+TESTS += tests/core/test-import
+tests_core_test_import_SOURCES = tests/core/test-import.c
+tests_core_test_import_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_import_LDADD = $(CORE_TEST_LDADD)

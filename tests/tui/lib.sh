@@ -80,8 +80,16 @@ tui_resize() {
 	tmux -S "$TUI/sock" resize-window -x "$1" -y "$2"
 }
 
+# The status tmux records may come a moment after the pane is dead.
 tui_exit_status() {
-	tmux -S "$TUI/sock" display -p '#{pane_dead_status}'
+	i=0
+	while [ $i -lt 100 ]; do
+		st=$(tmux -S "$TUI/sock" display -p '#{pane_dead_status}')
+		[ -n "$st" ] && break
+		sleep 0.02
+		i=$((i + 1))
+	done
+	echo "$st"
 }
 
 tui_dead() {

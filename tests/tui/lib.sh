@@ -48,10 +48,13 @@ tui_start() {
 		tmux -S "$TUI/sock" kill-server 2>/dev/null
 		sleep 0.1
 	fi
+	rm -f "$TUI/status"
+	# The status goes to a file: tmux's pane_dead_status is not always
+	# there in time.
 	# shellcheck disable=SC2086
 	tmux -S "$TUI/sock" -f /dev/null new-session -d -x "$cols" -y "$rows" \
 	    -e HOME="$TUI/home" -e ESCDELAY=25 -e TERM=screen $envs \
-	    "$MEETCERT" "$@"
+	    sh -c "\"\$0\" \"\$@\"; echo \$? >$TUI/status" "$MEETCERT" "$@"
 	tmux -S "$TUI/sock" set -g remain-on-exit on >/dev/null
 }
 
@@ -80,11 +83,11 @@ tui_resize() {
 	tmux -S "$TUI/sock" resize-window -x "$1" -y "$2"
 }
 
-# The status tmux records may come a moment after the pane is dead.
+# The program's exit status, once it has ended (up to 2 s).
 tui_exit_status() {
 	i=0
 	while [ $i -lt 100 ]; do
-		st=$(tmux -S "$TUI/sock" display -p '#{pane_dead_status}')
+		st=$(cat "$TUI/status" 2>/dev/null)
 		[ -n "$st" ] && break
 		sleep 0.02
 		i=$((i + 1))

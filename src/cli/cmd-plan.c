@@ -17,39 +17,6 @@ enum { OPT_FORMAT = 256, OPT_SERVICES };
 
 static const char *const usages[] = { "server", "client", "both", "ca" };
 
-/* The `pki csr` line that makes certificate c on a Meeting Server. */
-static char *
-pki_line(const struct mcert_plan_cert *c)
-{
-	struct mcert_subject s;
-	char *line;
-	size_t i, n = json_array_size(c->san);
-
-	memset(&s, 0, sizeof(s));
-	s.cn = c->cn;
-	s.san = calloc(n + 2, sizeof(char *));
-	if (s.san == NULL)
-		return NULL;
-	/* pki appends the CN itself (guide §3.1: "do not list the CN"):
-	 * the line lists the other names, then the CN as if appended. */
-	for (i = 0; i < n; i++) {
-		const char *name = json_string_value(json_array_get(c->san, i));
-
-		if (strcasecmp(name, c->cn) != 0)
-			s.san[s.nsan++] = (char *)name;
-		else
-			s.cn_appended = 1;
-	}
-	if (s.cn_appended && s.nsan > 0)
-		s.san[s.nsan++] = c->cn;
-	else
-		s.cn_appended = 0;
-	line = mcert_subject_pki_line(c->usage == MCERT_USAGE_CA ?
-	    "selfsigned" : "csr", c->name, &s);
-	free(s.san);
-	return line;
-}
-
 static void
 print_text(const char *path, const struct mcert_workspace *ws,
     const struct mcert_plan *p)
@@ -63,7 +30,7 @@ print_text(const char *path, const struct mcert_workspace *ws,
 	printf(_("\nCertificates (%zu):\n"), p->ncerts);
 	for (i = 0; i < p->ncerts; i++) {
 		const struct mcert_plan_cert *c = &p->certs[i];
-		char *line = pki_line(c);
+		char *line = mcert_plan_cert_pki_line(c);
 
 		printf("  %s\n", c->name);
 		printf("    %-10s CN=%s\n", _("subject"), c->cn);
@@ -159,7 +126,7 @@ run(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if (mcert_ws_load(argv[optind], &ws, &err) != MCERT_OK ||
-	    mcert_services_load(cli_services_path(given, buf, sizeof(buf)), &svc,
+	    mcert_services_load(mcert_services_path(given, buf, sizeof(buf)), &svc,
 	    &err) != MCERT_OK || mcert_plan_build(ws, svc, &p, &err) !=
 	    MCERT_OK) {
 		cli_error("%s", err.msg);

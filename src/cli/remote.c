@@ -130,24 +130,6 @@ cli_remote_option(struct cli_remote *r, int c, const char *arg)
 	return 0;
 }
 
-const char *
-cli_services_path(const char *given, char *buf, size_t sz)
-{
-	const char *env = getenv("MEETCERT_DATA");
-
-	if (given != NULL)
-		return given;
-	if (env != NULL && *env != '\0') {
-		snprintf(buf, sz, "%s/services.json", env);
-		return buf;
-	}
-	snprintf(buf, sz, "%s/services.json", DATADIR);
-	if (access(buf, R_OK) == 0)
-		return buf;
-	snprintf(buf, sz, "%s/services.json", SRCDATADIR);
-	return buf;
-}
-
 int
 cli_load_plan(const char *path, const char *services,
     struct mcert_workspace **ws, struct mcert_services **svc,
@@ -160,7 +142,7 @@ cli_load_plan(const char *path, const char *services,
 	*svc = NULL;
 	*plan = NULL;
 	if (mcert_ws_load(path, ws, &err) != MCERT_OK ||
-	    mcert_services_load(cli_services_path(services, buf, sizeof(buf)),
+	    mcert_services_load(mcert_services_path(services, buf, sizeof(buf)),
 	    svc, &err) != MCERT_OK || mcert_plan_build(*ws, *svc, plan,
 	    &err) != MCERT_OK) {
 		cli_error("%s", err.msg);

@@ -40,10 +40,6 @@ void cli_remote_init(struct cli_remote *r);
  * value is bad (the error printed). */
 int cli_remote_option(struct cli_remote *r, int c, const char *arg);
 
-/* The service table: --services, $MEETCERT_DATA, the installed one, then
- * the source tree's. */
-const char *cli_services_path(const char *given, char *buf, size_t sz);
-
 /* Loads the workspace, the service table and the plan; prints why not. */
 int cli_load_plan(const char *path, const char *services,
     struct mcert_workspace **ws, struct mcert_services **svc,

@@ -70,31 +70,6 @@ pool_add(struct maker *m, const struct mcert_file *f)
 	return mcert_file_certs(f, &m->pool, &m->npool, m->err);
 }
 
-/* The subject of c as pki csr makes it: the CN appended to the SAN list. */
-static void
-subject_of(const struct mcert_plan_cert *c, struct mcert_subject *s,
-    char **names)
-{
-	size_t i, n = json_array_size(c->san);
-
-	memset(s, 0, sizeof(*s));
-	s->cn = (char *)c->cn;
-	s->san = names;
-	for (i = 0; i < n; i++) {
-		const char *v = json_string_value(json_array_get(c->san, i));
-
-		if (strcasecmp(v, c->cn) == 0)
-			s->cn_appended = 1;
-		else
-			names[s->nsan++] = (char *)v;
-	}
-	if (s->cn_appended && s->nsan > 0)
-		names[s->nsan++] = (char *)c->cn;
-	else
-		s->cn_appended = 0;
-	s->has_san = s->nsan > 0;
-}
-
 /* A key and a CSR, or (self) a key and a self-signed certificate. */
 static int
 make_key(struct maker *m, const struct mcert_plan_cert *c, int self)
@@ -113,7 +88,7 @@ make_key(struct maker *m, const struct mcert_plan_cert *c, int self)
 		r = mcert_error_set(m->err, MCERT_E_NOMEM, N_("out of memory"));
 		goto out;
 	}
-	subject_of(c, &s, names);
+	mcert_plan_cert_subject(c, &s, names);
 	if (so.days == 0)
 		so.days = c->usage == MCERT_USAGE_CA ? 3650 : 365;
 	/* Checked before the key is made: nothing half-done is left. */

@@ -359,3 +359,43 @@ mcert_plan_json(const struct mcert_workspace *ws, const struct mcert_plan *p)
 	return root;
 }
 
+
+void
+mcert_plan_cert_subject(const struct mcert_plan_cert *c,
+    struct mcert_subject *s, char **names)
+{
+	size_t i, n = json_array_size(c->san);
+
+	memset(s, 0, sizeof(*s));
+	s->cn = (char *)c->cn;
+	s->san = names;
+	for (i = 0; i < n; i++) {
+		const char *v = json_string_value(json_array_get(c->san, i));
+
+		if (strcasecmp(v, c->cn) == 0)
+			s->cn_appended = 1;
+		else
+			names[s->nsan++] = (char *)v;
+	}
+	if (s->cn_appended && s->nsan > 0)
+		names[s->nsan++] = (char *)c->cn;
+	else
+		s->cn_appended = 0;
+	s->has_san = s->nsan > 0;
+}
+
+char *
+mcert_plan_cert_pki_line(const struct mcert_plan_cert *c)
+{
+	char **names = calloc(json_array_size(c->san) + 2, sizeof(char *));
+	struct mcert_subject s;
+	char *line;
+
+	if (names == NULL)
+		return NULL;
+	mcert_plan_cert_subject(c, &s, names);
+	line = mcert_subject_pki_line(c->usage == MCERT_USAGE_CA ?
+	    "selfsigned" : "csr", c->name, &s);
+	free(names);
+	return line;
+}

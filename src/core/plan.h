@@ -38,6 +38,11 @@ int mcert_services_load(const char *path, struct mcert_services **out,
     struct mcert_error *err);
 void mcert_services_free(struct mcert_services *s);
 
+/* The service table to read: given, else $MEETCERT_DATA/services.json,
+ * else the installed one, else the source tree's (a meetcert run from its
+ * build directory).  Returns buf or given. */
+const char *mcert_services_path(const char *given, char *buf, size_t sz);
+
 /* The command template of service s named what ("bind"), or NULL. */
 const char *mcert_service_command(const struct mcert_service *s,
     const char *what);
@@ -88,6 +93,16 @@ int mcert_plan_build(const struct mcert_workspace *ws,
     struct mcert_error *err);
 
 void mcert_plan_free(struct mcert_plan *p);
+
+/* The subject of c as `pki csr` makes it: the CN appended to the SAN list
+ * (guide §3.1).  names (json_array_size(c->san) + 2 pointers) receives the
+ * list; s borrows from c and names: do not free it. */
+void mcert_plan_cert_subject(const struct mcert_plan_cert *c,
+    struct mcert_subject *s, char **names);
+
+/* The `pki csr` (or, for a CA, `pki selfsigned`) line that makes c on a
+ * Meeting Server.  Caller frees; NULL on no memory. */
+char *mcert_plan_cert_pki_line(const struct mcert_plan_cert *c);
 
 /* The plan as JSON: {"certificates": [{"name", "cn", "san", "usage",
  * "ca", "hosts", "services"}], "hosts": [{"label", "fqdn", "files",

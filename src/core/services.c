@@ -2,8 +2,10 @@
  * takes and the MMP commands that bind it.  A service is a data edit. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "plan.h"
 
@@ -166,4 +168,22 @@ const char *
 mcert_service_command(const struct mcert_service *s, const char *what)
 {
 	return json_string_value(json_object_get(s->commands, what));
+}
+
+const char *
+mcert_services_path(const char *given, char *buf, size_t sz)
+{
+	const char *env = getenv("MEETCERT_DATA");
+
+	if (given != NULL)
+		return given;
+	if (env != NULL && *env != '\0') {
+		snprintf(buf, sz, "%s/services.json", env);
+		return buf;
+	}
+	snprintf(buf, sz, "%s/services.json", DATADIR);
+	if (access(buf, R_OK) == 0)
+		return buf;
+	snprintf(buf, sz, "%s/services.json", SRCDATADIR);
+	return buf;
 }

@@ -324,6 +324,17 @@ mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
 	return set_record(ws, "steps", key, NULL, state, err);
 }
 
+size_t
+mcert_ws_db_nodes(const struct mcert_workspace *ws)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ws->nhosts; i++)
+		n += ws->hosts[i].db == MCERT_DB_PRIMARY ||
+		    ws->hosts[i].db == MCERT_DB_PEER;
+	return n;
+}
+
 const char *
 mcert_ws_host_address(const struct mcert_ws_host *h)
 {

@@ -136,6 +136,9 @@ int mcert_ws_set_cert_state(struct mcert_workspace *ws, const char *name,
 int mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
     const char *state, struct mcert_error *err);
 
+/* The database cluster's nodes: hosts marked primary or peer. */
+size_t mcert_ws_db_nodes(const struct mcert_workspace *ws);
+
 /* Where to reach h over SSH: its address, else its FQDN. */
 const char *mcert_ws_host_address(const struct mcert_ws_host *h);
 

@@ -199,10 +199,41 @@ save(struct host *hp)
  * place and command it was done as (a renewal or an edited plan starts
  * afresh). */
 static void
+format_key(char *key, size_t len, const char *label, int generation,
+    size_t nth, const char *command)
+{
+	snprintf(key, len, "%s/g%d/%zu %s", label, generation, nth, command);
+}
+
+static void
 step_key(const struct host *hp, size_t i, char *key, size_t len)
 {
-	snprintf(key, len, "%s/g%d/%zu %s", hp->h->label,
-	    hp->run->ws->generation, i + 1, step_at(hp, i)->command);
+	format_key(key, len, hp->h->label, hp->run->ws->generation, i + 1,
+	    step_at(hp, i)->command);
+}
+
+int
+mcert_deploy_done(const struct mcert_workspace *ws,
+    const struct mcert_plan *plan, const char *only_host)
+{
+	char key[1200];
+	size_t h, i, nth;
+
+	for (h = 0; h < ws->nhosts; h++) {
+		const char *label = ws->hosts[h].label;
+
+		if (only_host != NULL && strcmp(only_host, label) != 0)
+			continue;
+		for (i = 0, nth = 0; i < plan->nsteps; i++) {
+			if (strcmp(plan->steps[i].host, label) != 0)
+				continue;
+			format_key(key, sizeof(key), label, ws->generation,
+			    ++nth, plan->steps[i].command);
+			if (strcmp(mcert_ws_step_state(ws, key), "done") != 0)
+				return 0;
+		}
+	}
+	return 1;
 }
 
 static int
@@ -682,17 +713,6 @@ run_group(struct host *hp, struct group *g)
 
 /* ---- the database cluster */
 
-static size_t
-db_nodes(const struct mcert_workspace *ws)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < ws->nhosts; i++)
-		n += ws->hosts[i].db == MCERT_DB_PRIMARY ||
-		    ws->hosts[i].db == MCERT_DB_PEER;
-	return n;
-}
-
 static void
 sleep_ms(long ms)
 {
@@ -708,7 +728,7 @@ db_wait(struct host *hp, const struct mcert_plan_step *st)
 {
 	long waited = 0, limit = hp->run->o->db_wait_ms > 0 ?
 	    hp->run->o->db_wait_ms : 300000;
-	size_t want = db_nodes(hp->run->ws);
+	size_t want = mcert_ws_db_nodes(hp->run->ws);
 	json_t *db;
 	char *out;
 	int ok;

@@ -76,4 +76,9 @@ int mcert_deploy(struct mcert_workspace *ws, const struct mcert_plan *plan,
 
 void mcert_deploy_result_free(struct mcert_deploy_result *r);
 
+/* 1 when every step of the plan (of only_host, when not NULL) is recorded
+ * done for the workspace's generation. */
+int mcert_deploy_done(const struct mcert_workspace *ws,
+    const struct mcert_plan *plan, const char *only_host);
+
 #endif

@@ -130,30 +130,10 @@ load_log(struct bind *b)
 
 /* ---- whether an earlier run bound everything (the workspace's steps) */
 
-/* The key deploy.c records a step done under ("cms1/g2/3 webadmin
- * disable"): the host's steps counted from 1 in plan order. */
 static int
 bound_before(const struct wiz *w)
 {
-	const struct mcert_plan *p = w->plan;
-	char key[1200];
-	size_t h, i, k;
-
-	if (p == NULL)
-		return 0;
-	for (h = 0; h < w->ws->nhosts; h++)
-		for (i = 0, k = 0; i < p->nsteps; i++) {
-			if (strcmp(p->steps[i].host, w->ws->hosts[h].label) !=
-			    0)
-				continue;
-			snprintf(key, sizeof(key), "%s/g%d/%zu %s",
-			    w->ws->hosts[h].label, w->ws->generation, ++k,
-			    p->steps[i].command);
-			if (strcmp(mcert_ws_step_state(w->ws, key), "done") !=
-			    0)
-				return 0;
-		}
-	return 1;
+	return w->plan != NULL && mcert_deploy_done(w->ws, w->plan, NULL);
 }
 
 /* ---- enter, leave */

@@ -196,17 +196,6 @@ restart_commands(const struct mcert_service *s, char *buf, size_t len)
 		snprintf(buf, len, "%s", _("restart the service"));
 }
 
-static size_t
-db_nodes(const struct mcert_workspace *ws)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < ws->nhosts; i++)
-		n += ws->hosts[i].db == MCERT_DB_PRIMARY ||
-		    ws->hosts[i].db == MCERT_DB_PEER;
-	return n;
-}
-
 /* ---- enter, leave */
 
 static void start(struct wiz *w, struct validate *v, int reread);
@@ -725,7 +714,7 @@ judge_db(const struct validate *v, const struct mcert_ws_host *wh,
     struct cell *c)
 {
 	const json_t *h = host_status(v, wh->label), *db, *n;
-	size_t i, up = 0, total, want = db_nodes(v->ws);
+	size_t i, up = 0, total, want = mcert_ws_db_nodes(v->ws);
 
 	if (wh->db == MCERT_DB_NONE)
 		return;

@@ -726,32 +726,7 @@ paste_free(struct paste *p)
 char *
 cert_pki_line(const struct mcert_plan_cert *c)
 {
-	struct mcert_subject s;
-	char *line;
-	size_t i, n = json_array_size(c->san);
-
-	memset(&s, 0, sizeof(s));
-	s.cn = c->cn;
-	if ((s.san = calloc(n + 2, sizeof(char *))) == NULL)
-		return NULL;
-	/* pki appends the CN itself (guide §3.1): the line lists the other
-	 * names, then the CN as if appended. */
-	for (i = 0; i < n; i++) {
-		const char *name = json_string_value(json_array_get(c->san, i));
-
-		if (strcasecmp(name, c->cn) != 0)
-			s.san[s.nsan++] = (char *)name;
-		else
-			s.cn_appended = 1;
-	}
-	if (s.cn_appended && s.nsan > 0)
-		s.san[s.nsan++] = c->cn;
-	else
-		s.cn_appended = 0;
-	line = mcert_subject_pki_line(c->usage == MCERT_USAGE_CA ?
-	    "selfsigned" : "csr", c->name, &s);
-	free(s.san);
-	return line;
+	return mcert_plan_cert_pki_line(c);
 }
 
 int

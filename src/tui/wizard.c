@@ -15,22 +15,6 @@
 #include "recent.h"
 #include "wizard.h"
 
-static const char *
-services_path(char *buf, size_t sz)
-{
-	const char *env = getenv("MEETCERT_DATA");
-
-	if (env != NULL && *env != '\0') {
-		snprintf(buf, sz, "%s/services.json", env);
-		return buf;
-	}
-	snprintf(buf, sz, "%s/services.json", DATADIR);
-	if (access(buf, R_OK) == 0)
-		return buf;
-	snprintf(buf, sz, "%s/services.json", SRCDATADIR);
-	return buf;
-}
-
 void
 wiz_say(struct wiz *w, enum ui_style style, const char *fmt, ...)
 {
@@ -339,7 +323,7 @@ wiz_main(const char *path)
 
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.job.lock, NULL);
-	if (mcert_services_load(services_path(buf, sizeof(buf)), &w.svc,
+	if (mcert_services_load(mcert_services_path(NULL, buf, sizeof(buf)), &w.svc,
 	    &err) != MCERT_OK) {
 		fprintf(stderr, "meetcert: %s\n", err.msg);
 		return 2;

@@ -1,3 +1,3 @@
 # tests/tui: the wizard in a real terminal (tmux), keys in, text out.
-TESTS += tests/tui/frame.sh
-EXTRA_DIST += tests/tui/lib.sh tests/tui/frame.sh
+TESTS += tests/tui/frame.sh tests/tui/hosts.sh
+EXTRA_DIST += tests/tui/lib.sh tests/tui/frame.sh tests/tui/hosts.sh

@@ -21,6 +21,7 @@ struct cli_cmd {
 };
 
 extern const struct cli_cmd cmd_wizard;
+extern const struct cli_cmd cmd_validate;
 extern const struct cli_cmd cmd_inspect;
 extern const struct cli_cmd cmd_match;
 extern const struct cli_cmd cmd_verify;

@@ -11,6 +11,7 @@
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_wizard,
+	&cmd_validate,
 	&cmd_inspect,
 	&cmd_match,
 	&cmd_verify,

@@ -316,6 +316,12 @@ handle(struct wiz *w, int k)
 int
 wiz_main(const char *path)
 {
+	return wiz_main_at(path, NULL);
+}
+
+int
+wiz_main_at(const char *path, const char *screen)
+{
 	struct mcert_error err = { 0 };
 	struct wiz w;
 	char buf[4096];
@@ -335,6 +341,8 @@ wiz_main(const char *path)
 		free(w.path);
 		return 2;
 	}
+	if (screen != NULL && path != NULL && mcert_path_exists(path))
+		w.cur = wiz_find(screen);
 	if (pipe(w.wake) != 0 || ui_start() != 0) {
 		fprintf(stderr, "meetcert: %s\n", _("cannot start the terminal"));
 		return 2;

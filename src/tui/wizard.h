@@ -106,5 +106,7 @@ int wiz_open(struct wiz *w, const char *path);
 /* Runs the wizard on path (a workspace to open or create).  0 on a normal
  * quit. */
 int wiz_main(const char *path);
+/* The same, opening an existing workspace on the screen named screen. */
+int wiz_main_at(const char *path, const char *screen);
 
 #endif

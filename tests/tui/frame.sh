@@ -54,6 +54,14 @@ tui_start 80 24 LANG=C.UTF-8 TERM=vt100 NO_COLOR=1 -- wizard "$WS"
 ok "monochrome (vt100, NO_COLOR): the same screen" tui_wait "How are the Meeting Servers deployed?"
 tui_keys q y
 
+tui_start 80 24 LANG=C.UTF-8 -- validate "$WS"
+ok "meetcert validate opens the validation screen" tui_wait "step 11 of"
+tui_keys Escape
+tui_keys q y
+"$MEETCERT" validate "$TUI/none.json" >"$TUI/out" 2>&1
+ok "meetcert validate without a workspace: exit 2" test $? = 2
+ok "  naming it" has "none.json: no such workspace"
+
 tui_start 80 24 LANG=C.UTF-8 -- wizard "$TUI/nodir/x.json"
 tui_wait "How are the Meeting Servers deployed?" 5
 tui_keys Enter

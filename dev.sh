@@ -16,7 +16,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool autopoint gettext \
 pkg-config libssl-dev libssh-dev libncurses-dev libjansson-dev openssl \
-ca-certificates publicsuffix clang libclang-rt-14-dev openssh-server openssh-client tmux time"
+ca-certificates publicsuffix clang libclang-rt-14-dev openssh-server openssh-client tmux time locales"
 
 need_packages() {
 	missing=
@@ -30,6 +30,14 @@ need_packages() {
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+}
+
+# need_locale: de_DE.UTF-8 for tests/tui/german.sh, made once (root only;
+# without it that test skips)
+need_locale() {
+	locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$' && return 0
+	[ "$(id -u)" -eq 0 ] || return 0
+	localedef -i de_DE -f UTF-8 de_DE.UTF-8 >/dev/null 2>&1 || true
 }
 
 bootstrap() {
@@ -94,6 +102,7 @@ start)
 	;;
 test)
 	need_packages
+	need_locale
 	bootstrap
 	passed=0
 	failed=0

@@ -265,9 +265,9 @@ mcert_plan_build(const struct mcert_workspace *ws,
 
 		if (!(ws->hosts[i].roles & MCERT_HOST_WEBBRIDGE3))
 			continue;
-		if (asprintf(&line, "Web Admin API: POST /api/v1/webBridges "
-		    "url=c2w://%s:%d (registers %s's Web Bridge 3 with the Call "
-		    "Bridges)", ws->c2w_address != NULL ? ws->c2w_address :
+		if (asprintf(&line, mcert_tr(N_("Web Admin API: POST "
+		    "/api/v1/webBridges url=c2w://%s:%d (registers %s's Web "
+		    "Bridge 3 with the Call Bridges)")), ws->c2w_address != NULL ? ws->c2w_address :
 		    ws->hosts[i].fqdn, ws->c2w_port, ws->hosts[i].label) == -1)
 			b.nomem = 1;
 		else

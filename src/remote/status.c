@@ -226,6 +226,14 @@ mcert_status(const struct mcert_workspace *ws,
 	size_t i;
 
 	*out = NULL;
+	if (ws->nhosts == 0) {
+		free(rd);
+		free(tid);
+		free(started);
+		json_decref(hosts);
+		return mcert_error_set(err, MCERT_E_INVALID, N_("the workspace "
+		    "lists no Meeting Server yet"));
+	}
 	if (rd == NULL || tid == NULL || started == NULL || hosts == NULL) {
 		free(rd);
 		free(tid);

@@ -54,20 +54,20 @@ draw(struct wiz *w)
 	if (o == NULL)
 		return;
 	ui_area_size(&rows, &cols);
-	ui_wrap(0, 1, cols - 2, 2, UI_NORMAL, _("A workspace is one "
+	ui_wrap(0, 1, cols - 2, 3, UI_NORMAL, _("A workspace is one "
 	    "deployment: its servers, names, certificates and how far the work "
 	    "got. Type the file of a new one, or choose one to resume."));
-	ui_text(3, 1, UI_TITLE, _("Workspace file"));
-	field_draw(&o->path, 4, 3, cols - 6, o->sel == 0);
-	ui_text(6, 1, UI_TITLE, _("Recent"));
+	ui_text(4, 1, UI_TITLE, _("Workspace file"));
+	field_draw(&o->path, 5, 3, cols - 6, o->sel == 0);
+	ui_text(7, 1, UI_TITLE, _("Recent"));
 	if (o->nrecent == 0)
-		ui_text(7, 3, UI_DIM, _("(none yet)"));
-	for (i = 0; i < o->nrecent && (int)i + 7 < rows; i++) {
+		ui_text(8, 3, UI_DIM, _("(none yet)"));
+	for (i = 0; i < o->nrecent && (int)i + 8 < rows; i++) {
 		enum ui_style st = o->sel == i + 1 ? UI_SELECTED : UI_NORMAL;
 
 		if (st == UI_SELECTED)
-			ui_fill((int)i + 7, 1, st);
-		ui_text((int)i + 7, 3, st, o->recent[i]);
+			ui_fill((int)i + 8, 1, st);
+		ui_text((int)i + 8, 3, st, o->recent[i]);
 	}
 }
 

@@ -504,7 +504,7 @@ const struct screen screen_plan = {
 	    "internal, or self-signed for a lab. The rules run again on "
 	    "every change. Enter on a certificate shows all its names and "
 	    "its pki csr line."),
-	.keys = N_("Tab Field  Left/Right Change  Enter Details/Next"),
+	.keys = N_("Tab Field  Left/Right Change  Enter Details"),
 	.enter = enter,
 	.draw = draw,
 	.key = key,

@@ -66,7 +66,7 @@ ui_start(void)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(getenv("ESCDELAY") != NULL ? atoi(getenv("ESCDELAY")) :
-	    50);
+	    25);
 	ui.color = has_colors() && (nc == NULL || *nc == '\0');
 	if (ui.color) {
 		start_color();

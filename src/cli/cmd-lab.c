@@ -33,6 +33,16 @@ print_hosts(const struct mcert_lab *lab, int starting)
 			    20 - (int)strlen(h->addr), h->port,
 			    starting && h->changed ? _("started") : _("running"),
 			    (long)h->pid);
+		/* its Web Bridge 3 ports, served by mmp-standin --serve */
+		if (h->https_port > 0 && h->tls_running)
+			printf(_("        TLS on %d and %d: %s (mmp-standin %ld)\n"),
+			    h->https_port, h->c2w_port, starting &&
+			    h->tls_changed ? _("started") : _("running"),
+			    (long)h->tls_pid);
+		else if (*h->tls_error != '\0')
+			printf(_("        TLS: not running: %s\n"), h->tls_error);
+		else if (*h->addr != '\0')
+			printf("        %s\n", _("TLS: not running"));
 	}
 }
 
@@ -111,6 +121,11 @@ stop(const char *dir, int purge)
 	for (i = 0; i < MCERT_LAB_NHOSTS; i++) {
 		const struct mcert_lab_host *h = &lab.hosts[i];
 
+		if (h->tls_changed) {
+			stopped = 1;
+			printf(_("Stopped %s's TLS listener (mmp-standin %ld)\n"),
+			    h->label, (long)h->tls_pid);
+		}
 		if (!h->changed)
 			continue;
 		stopped = 1;
@@ -144,7 +159,7 @@ status(const char *dir)
 		return CLI_USAGE;
 	}
 	for (i = 0; i < MCERT_LAB_NHOSTS; i++)
-		all &= lab.hosts[i].running;
+		all &= lab.hosts[i].running && lab.hosts[i].tls_running;
 	printf(_("The practice lab in %s\n"), lab.dir);
 	print_hosts(&lab, 0);
 	printf(mcert_path_exists(lab.workspace) ? _("Workspace: %s\n") :

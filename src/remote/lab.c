@@ -1,6 +1,8 @@
 /* The practice lab (lab.h): three sshd + mmp-standin on 127.0.0.x, the
  * keys, known_hosts and a workspace, each sshd found again by the PID it
- * recorded and checked by its command line before it is touched. */
+ * recorded and checked by its command line before it is touched; beside
+ * each, mmp-standin --serve on the host's Web Bridge 3 ports, found again
+ * and checked the same way. */
 #include "config.h"
 
 #include <sys/socket.h>
@@ -451,6 +453,238 @@ spawn_host(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 	    mcert_tr(N_("no message")), log);
 }
 
+/* ---- the TLS listeners (mmp-standin --serve) */
+
+extern char **environ;
+
+/* 1 when pid runs "mmp-standin --serve" in files (its MMP_DIR: the
+ * stand-in works from there). */
+static int
+is_lab_tls(pid_t pid, const char *files)
+{
+	char path[64], buf[4096], cwd[LAB_PATH];
+	size_t len;
+	ssize_t n;
+	int fd;
+
+	if (pid <= 1)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)	/* gone, or a zombie */
+		return 0;
+	buf[n] = '\0';
+	len = strlen(buf);	/* argv[0]; "--serve" follows it */
+	if ((ssize_t)len + 1 >= n || strcmp(buf + len + 1, "--serve") != 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/cwd", (long)pid);
+	if ((n = readlink(path, cwd, sizeof(cwd) - 1)) <= 0)
+		return 0;
+	cwd[n] = '\0';
+	return strcmp(cwd, files) == 0;
+}
+
+/* Stops h's TLS listener if it is the one recorded (SIGTERM, then
+ * SIGKILL). */
+static int
+stop_tls(struct mcert_lab *lab, struct mcert_lab_host *h,
+    struct mcert_error *err)
+{
+	char files[LAB_PATH], pidfile[LAB_PATH];
+	long until;
+	int sig;
+
+	lab_path(files, lab, h->label, "files");
+	lab_path(pidfile, lab, h->label, "tls.pid");
+	for (sig = 0; h->tls_pid > 0 && is_lab_tls(h->tls_pid, files) &&
+	    sig < 2; sig++) {
+		kill(h->tls_pid, sig == 0 ? SIGTERM : SIGKILL);
+		h->tls_changed = 1;
+		until = now_ms() + (sig == 0 ? 3000 : 2000);
+		while (is_lab_tls(h->tls_pid, files) && now_ms() < until)
+			sleep_ms(20);
+		waitpid(h->tls_pid, NULL, WNOHANG);
+	}
+	if (h->tls_pid > 0 && is_lab_tls(h->tls_pid, files))
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: the TLS "
+		    "listener (PID %ld) does not stop; stop it with kill -9 %ld"),
+		    h->label, (long)h->tls_pid, (long)h->tls_pid);
+	unlink(pidfile);
+	h->tls_running = 0;
+	return MCERT_OK;
+}
+
+/* The workspace's c2w port (names.c2w_port), else MCERT_LAB_C2W_PORT. */
+static int
+lab_c2w_port(const struct mcert_lab *lab)
+{
+	json_t *root = json_load_file(lab->workspace, 0, NULL);
+	json_int_t p = json_integer_value(json_object_get(json_object_get(root,
+	    "names"), "c2w_port"));
+
+	json_decref(root);
+	return p > 0 && p <= 65535 ? (int)p : MCERT_LAB_C2W_PORT;
+}
+
+/* The environment of the listener: this one without MMP_*, then its own. */
+static char **
+tls_env(const struct mcert_lab *lab, const struct mcert_lab_host *h,
+    char own[5][LAB_PATH + 32])
+{
+	size_t n = 0, i = 0, k;
+	char **env;
+
+	while (environ[n] != NULL)
+		n++;
+	if ((env = calloc(n + 6, sizeof(*env))) == NULL)
+		return NULL;
+	for (k = 0; k < n; k++)
+		if (strncmp(environ[k], "MMP_", 4) != 0)
+			env[i++] = environ[k];
+	snprintf(own[0], LAB_PATH + 32, "MMP_HOST=%s", h->label);
+	snprintf(own[1], LAB_PATH + 32, "MMP_DIR=%.*s/%s/files", PATH_MAX - 1,
+	    lab->dir, h->label);
+	snprintf(own[2], LAB_PATH + 32, "MMP_ADDR=%s", h->addr);
+	snprintf(own[3], LAB_PATH + 32, "MMP_HTTPS_PORT=%d", h->https_port);
+	snprintf(own[4], LAB_PATH + 32, "MMP_C2W_PORT=%d", h->c2w_port);
+	for (k = 0; k < 5; k++)
+		env[i++] = own[k];
+	return env;
+}
+
+/* The last non-blank line of a log, for a message. */
+static void
+log_last(const char *log, char *last, size_t len)
+{
+	char line[512];
+	FILE *f;
+
+	*last = '\0';
+	if ((f = fopen(log, "re")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (line[strspn(line, " \r\n")] != '\0')
+			snprintf(last, len, "%s", line);
+	fclose(f);
+	last[strcspn(last, "\r\n")] = '\0';
+}
+
+/* Starts mmp-standin --serve for h, detached (stdio to tls.log), and
+ * waits until it listens on both ports. */
+static int
+spawn_tls(const struct mcert_lab_opts *o, struct mcert_lab *lab,
+    struct mcert_lab_host *h, const char *standin, struct mcert_error *err)
+{
+	char log[LAB_PATH], last[512], own[5][LAB_PATH + 32];
+	long wait = o->wait_ms > 0 ? o->wait_ms : 5000, until = now_ms() + wait;
+	char *const argv[] = { (char *)standin, "--serve", NULL };
+	char **env;
+	int logfd, nullfd;
+	sigset_t none;
+	pid_t pid;
+
+	lab_path(log, lab, h->label, "tls.log");
+	if ((env = tls_env(lab, h, own)) == NULL)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	if ((logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1 || (nullfd = open("/dev/null", O_RDONLY |
+	    O_CLOEXEC)) == -1) {
+		if (logfd != -1)
+			close(logfd);
+		free(env);
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write "
+		    "it: %s"), log, strerror(errno));
+	}
+	if ((pid = fork()) == 0) {
+		long fd, max = sysconf(_SC_OPEN_MAX);
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		setsid();
+		dup2(nullfd, 0);
+		dup2(logfd, 1);
+		dup2(logfd, 2);
+		for (fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close((int)fd);
+		execve(standin, argv, env);
+		dprintf(2, "cannot run %s: %s\n", standin, strerror(errno));
+		_exit(127);
+	}
+	close(logfd);
+	close(nullfd);
+	free(env);
+	if (pid == -1)
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot start "
+		    "the TLS listener: %s"), h->label, strerror(errno));
+	h->tls_pid = pid;
+	for (;;) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			break;
+		if (listens(pid, h->addr, h->https_port) &&
+		    listens(pid, h->addr, h->c2w_port)) {
+			h->tls_running = h->tls_changed = 1;
+			return MCERT_OK;
+		}
+		if (now_ms() > until) {
+			kill(-pid, SIGKILL);	/* its own session and group */
+			waitpid(pid, NULL, 0);
+			h->tls_pid = 0;
+			return mcert_error_set(err, MCERT_E_IO, N_("%s: the TLS "
+			    "listener did not listen on %s:%d and %s:%d within "
+			    "%ld ms; see %s"), h->label, h->addr, h->https_port,
+			    h->addr, h->c2w_port, wait, log);
+		}
+		sleep_ms(10);
+	}
+	h->tls_pid = 0;
+	log_last(log, last, sizeof(last));
+	return mcert_error_set(err, MCERT_E_IO, N_("%s: the TLS listener "
+	    "stopped at once (%s); see %s"), h->label, *last != '\0' ? last :
+	    mcert_tr(N_("no message")), log);
+}
+
+/* Starts h's TLS listener when it has none running: 443 as root (what
+ * Validate probes), else MCERT_LAB_HTTPS_PORT_USER; the workspace's c2w
+ * port. */
+static int
+start_tls(const struct mcert_lab_opts *o, struct mcert_lab *lab,
+    struct mcert_lab_host *h, const char *standin, struct mcert_error *err)
+{
+	char path[LAB_PATH], v[32];
+	int ret, i, port;
+
+	if ((ret = stop_tls(lab, h, err)) != MCERT_OK)	/* stale pid */
+		return ret;
+	h->tls_changed = 0;
+	h->https_port = geteuid() == 0 ? MCERT_LAB_HTTPS_PORT :
+	    MCERT_LAB_HTTPS_PORT_USER;
+	h->c2w_port = lab_c2w_port(lab);
+	if (h->c2w_port == h->https_port)
+		return mcert_error_set(err, MCERT_E_INVALID, N_("%s: the "
+		    "workspace's c2w port %d is the Web Bridge 3 https port; "
+		    "choose another one (names.c2w_port)"), h->label,
+		    h->c2w_port);
+	for (i = 0; i < 2; i++) {
+		port = i == 0 ? h->https_port : h->c2w_port;
+		if (!port_free(h->addr, port))
+			return mcert_error_set(err, MCERT_E_IO, N_("%s: %s:%d is "
+			    "taken by another program; stop it and start "
+			    "again"), h->label, h->addr, port);
+	}
+	if ((ret = spawn_tls(o, lab, h, standin, err)) != MCERT_OK)
+		return ret;
+	lab_path(path, lab, h->label, "tls.ports");
+	snprintf(v, sizeof(v), "%d %d\n", h->https_port, h->c2w_port);
+	if ((ret = write_text(path, v, 0600, err)) != MCERT_OK)
+		return ret;
+	lab_path(path, lab, h->label, "tls.pid");
+	snprintf(v, sizeof(v), "%ld\n", (long)h->tls_pid);
+	return write_text(path, v, 0600, err);
+}
+
 /* ---- keys (libssh: no ssh-keygen needed) */
 
 /* Loads path, or makes a new ed25519 key there (0600); writes path.pub and
@@ -661,6 +895,18 @@ lab_open(const char *dir, int make, struct mcert_lab *lab,
 		lab_path(path, lab, h->label, "sshd_config");
 		h->running = h->pid > 0 && is_lab_sshd(h->pid, path) &&
 		    h->port > 0 && listens(h->pid, h->addr, h->port);
+		lab_path(path, lab, h->label, "tls.ports");
+		if (read_line(path, v, sizeof(v)) == 0 && sscanf(v, "%d %d",
+		    &h->https_port, &h->c2w_port) != 2)
+			h->https_port = h->c2w_port = 0;
+		lab_path(path, lab, h->label, "tls.pid");
+		if (read_line(path, v, sizeof(v)) == 0)
+			h->tls_pid = (pid_t)atol(v);
+		lab_path(path, lab, h->label, "files");
+		h->tls_running = h->tls_pid > 0 && is_lab_tls(h->tls_pid,
+		    path) && h->https_port > 0 && h->c2w_port > 0 &&
+		    listens(h->tls_pid, h->addr, h->https_port) &&
+		    listens(h->tls_pid, h->addr, h->c2w_port);
 	}
 	return MCERT_OK;
 }
@@ -690,7 +936,12 @@ start_host(const struct mcert_lab_opts *o, struct mcert_lab *lab, size_t i,
 		    "by another program; stop it, or remove this lab (meetcert "
 		    "lab stop --purge) and start a new one"), h->label, h->addr,
 		    h->port);
-	for (tries = 0; tries < 5; tries++) {
+	for (tries = 0; tries < 10; tries++) {
+		/* another lab starting at the same time took it: wait a
+		 * little, not the same for both, and choose again */
+		if (tries > 0)
+			sleep_ms((long)(((unsigned long)getpid() * 2654435761UL +
+			    (unsigned long)now_ms()) % 150));
 		if (!recorded && (ret = choose_address(lab, i, err)) !=
 		    MCERT_OK)
 			return ret;
@@ -775,8 +1026,19 @@ mcert_lab_start(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 		for (i = 0; i < MCERT_LAB_NHOSTS; i++)
 			if (lab->hosts[i].changed)
 				stop_host(lab, &lab->hosts[i], NULL);
+		return ret;
 	}
-	return ret;
+	/* The listeners last (they read the workspace's c2w port); one that
+	 * cannot start leaves the lab usable, its probes unanswered. */
+	for (i = 0; i < MCERT_LAB_NHOSTS; i++) {
+		struct mcert_error terr = { 0 };
+
+		if (!lab->hosts[i].tls_running && start_tls(o, lab,
+		    &lab->hosts[i], standin, &terr) != MCERT_OK)
+			snprintf(lab->hosts[i].tls_error,
+			    sizeof(lab->hosts[i].tls_error), "%s", terr.msg);
+	}
+	return MCERT_OK;
 }
 
 static int
@@ -800,7 +1062,8 @@ mcert_lab_stop(const char *dir, int purge, struct mcert_lab *lab,
 	if ((ret = lab_open(dir, 0, lab, err)) != MCERT_OK)
 		return ret;
 	for (i = 0; i < MCERT_LAB_NHOSTS; i++)
-		if ((ret = stop_host(lab, &lab->hosts[i], err)) != MCERT_OK)
+		if ((ret = stop_tls(lab, &lab->hosts[i], err)) != MCERT_OK ||
+		    (ret = stop_host(lab, &lab->hosts[i], err)) != MCERT_OK)
 			return ret;
 	if (!purge)
 		return MCERT_OK;

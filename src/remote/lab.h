@@ -11,11 +11,20 @@
  *   lab.json           the workspace: made once, never replaced
  *   cluster.json       the database cluster the stand-ins share
  *   cmsN/              sshd_config, host_key(.pub), addr, port, pid,
- *                      sshd.log, files/ (the server's flat SFTP directory)
+ *                      sshd.log, files/ (the server's flat SFTP directory),
+ *                      tls.pid, tls.ports ("HTTPS C2W"), tls.log: the
+ *                      host's Web Bridge 3 ports (mmp-standin --serve)
  *
  * Each sshd runs detached (a session of its own) and outlives meetcert; it
  * is only ever stopped by the PID recorded in cmsN/pid, and only after
- * /proc/PID/cmdline shows it runs that host's sshd_config. */
+ * /proc/PID/cmdline shows it runs that host's sshd_config.  Beside it runs
+ * one `mmp-standin --serve` per host, detached the same way, listening on
+ * the host's address: on the Web Bridge 3 https port (443 when started as
+ * root, else MCERT_LAB_HTTPS_PORT_USER) and on the workspace's c2w port
+ * (names.c2w_port, default 9999), presenting what the host has bound so
+ * that Validate's live probes have something to compare.  It is stopped
+ * by the PID in cmsN/tls.pid, and only after /proc/PID/cmdline shows
+ * "mmp-standin --serve" and /proc/PID/cwd is that host's files/. */
 #ifndef MCERT_LAB_H
 #define MCERT_LAB_H
 
@@ -27,6 +36,9 @@
 #define MCERT_LAB_NHOSTS 3
 #define MCERT_LAB_MARKER ".meetcert-lab"
 #define MCERT_LAB_SSHD "/usr/sbin/sshd"
+#define MCERT_LAB_HTTPS_PORT 443	/* as root: what Validate probes */
+#define MCERT_LAB_HTTPS_PORT_USER 8443	/* not root: 443 cannot be had */
+#define MCERT_LAB_C2W_PORT 9999	/* when the workspace names none */
 
 struct mcert_lab_host {
 	char label[8];		/* "cms1" */
@@ -36,6 +48,12 @@ struct mcert_lab_host {
 	int running;		/* pid is this host's sshd and it listens */
 	int changed;		/* start: started by this call; stop: stopped
 				 * by it */
+	/* the TLS listener (mmp-standin --serve) */
+	int https_port, c2w_port;	/* 0 when not chosen yet */
+	pid_t tls_pid;		/* 0: none recorded */
+	int tls_running;	/* tls_pid is this host's and listens on both */
+	int tls_changed;	/* as changed, for the TLS listener */
+	char tls_error[1024];	/* start: why it could not start; "" */
 };
 
 struct mcert_lab {
@@ -69,19 +87,26 @@ int mcert_lab_standin(char *buf, size_t len, struct mcert_error *err);
  * *lab; hosts[i].changed is 0 for every host when the lab was already
  * running.  known_hosts is rewritten; lab.json is written only when it is
  * missing.  On an error, the sshd started by this call are stopped again
- * and err names the host or file and what to do. */
+ * and err names the host or file and what to do.  Then, the lab being up,
+ * the TLS listener of each host that has none running, on the ports
+ * above, waited for the same way (hosts[i].tls_changed): one that cannot
+ * start (a port taken: a web server on *:443) is not an error, but says
+ * why in hosts[i].tls_error, and Validate's probes of that host go
+ * unanswered. */
 int mcert_lab_start(const struct mcert_lab_opts *o, struct mcert_lab *lab,
     struct mcert_error *err);
 
-/* Stops every recorded sshd that is this lab's (SIGTERM, then SIGKILL,
- * each wait bounded) and removes the pid files; the workspace and the
+/* Stops every recorded sshd and TLS listener that is this lab's
+ * (SIGTERM, then SIGKILL, each wait bounded; changed and tls_changed say
+ * which) and removes the pid files; the workspace and the
  * servers' files stay.  purge: then removes the whole directory, which
  * must hold the marker.  dir NULL: the default. */
 int mcert_lab_stop(const char *dir, int purge, struct mcert_lab *lab,
     struct mcert_error *err);
 
-/* Fills *lab with each host's address and whether it runs.  A directory
- * that is not a lab is MCERT_E_IO, with what to do. */
+/* Fills *lab with each host's address and whether it runs (its sshd:
+ * running; its TLS listener: tls_running, https_port, c2w_port).  A
+ * directory that is not a lab is MCERT_E_IO, with what to do. */
 int mcert_lab_status(const char *dir, struct mcert_lab *lab,
     struct mcert_error *err);
 

@@ -177,21 +177,24 @@
  * listen on; default 127.0.0.1), MMP_HTTPS_PORT (default 443) and
  * MMP_C2W_PORT (default 9999); a port of 0 is not served.  It listens on
  * both, then takes one connection at a time (poll, no threads), each
- * bounded to 2 s from accept to close: it reads the state file again, and
- * for webbridge3-https (https port) or webbridge3-c2w (c2w port) presents
- * the bound key with the whole of the bound full-chain file, leaf first,
- * as the chain (loaded with the core loader; any protocol and key the
- * peer offers, no session tickets), makes the handshake, sends
- * close_notify and waits for the peer to close.  A new binding shows on
- * the next connection.  It refuses (accepts, then closes at once) when
- * "enabled" is false for webbridge3 or the slot (webbridge3 disable),
- * when nothing is bound, or when a file is missing, does not load, is a
- * locked key or does not match.  One line per connection goes to stderr:
- * "HH:MM:SS ADDR:PORT presented CERT with KEY (N certificates) (TLSv1.3)"
- * or "... refused: <why>".  It exits 1 when a port cannot be listened on
- * (a message on stderr), and 0 within a second once MMP_DIR is gone (a rig
- * removed without stopping it); SIGTERM, SIGINT and SIGHUP end it at once
- * (their default action, unblocked at start). */
+ * bounded to 2 s from accept to close.  Per connection it reads the state
+ * file again and, for webbridge3-https (the https port) or webbridge3-c2w
+ * (the c2w port), presents the bound key with the whole of the bound
+ * full-chain file, leaf first, as its chain (files read with the core
+ * loader; OpenSSL security level 0, so whatever is bound is presented; no
+ * session tickets), completes the handshake, sends close_notify and waits
+ * for the peer to close: a new binding shows on the next connection.  It
+ * refuses (accepts, then closes at once) when "enabled" is false for
+ * webbridge3 or the slot (webbridge3 disable), when nothing is bound, or
+ * when a file is missing, does not load, holds a locked key or does not
+ * match.  On stderr: "mmp-standin: serving https on ADDR:PORT and c2w on
+ * ADDR:PORT" once both listen, then a line per connection, "HH:MM:SS
+ * ADDR:PORT presented CERT with KEY (N certificates) (TLSv1.3)", "...
+ * refused: <why>" or "... no handshake: timed out|failed".  It exits 1
+ * when a port cannot be listened on (with a message), 0 within about a
+ * second once MMP_DIR is gone (a rig removed without stopping it), and
+ * SIGTERM, SIGINT or SIGHUP end it at once (their default action; the
+ * signal mask is cleared at start). */
 #include "config.h"
 
 #include <dirent.h>
@@ -2231,6 +2234,9 @@ serve(const char *dir)
 		    ports[i])) == -1)
 			return 1;
 	}
+	fprintf(stderr, "mmp-standin: serving https on %s:%d and c2w on "
+	    "%s:%d\n", addr, ports[0], addr, ports[1]);
+	fflush(stderr);
 	for (;;) {
 		if ((r = poll(pf, 2, SERVE_IDLE_MS)) == -1 && errno != EINTR)
 			return 1;

@@ -25,11 +25,16 @@ recent_file(char *buf, size_t len, int make)
 	else
 		return -1;
 	if (make) {
-		char parent[PATH_MAX - 16];
+		/* mkdir -p: a fresh home has no ~/.local yet */
+		char *p;
 
-		snprintf(parent, sizeof(parent), "%s", dir);
-		*strrchr(parent, '/') = '\0';
-		(void)mkdir(parent, 0700);
+		for (p = dir + 1; *p != '\0'; p++) {
+			if (*p != '/')
+				continue;
+			*p = '\0';
+			(void)mkdir(dir, 0700);
+			*p = '/';
+		}
 		(void)mkdir(dir, 0700);
 	}
 	snprintf(buf, len, "%s/recent", dir);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -424,11 +425,21 @@ ui_key(int wake_fd)
 	char drain[64];
 	int r;
 
+	sigset_t block, wait;
+
+	/* SIGWINCH only while sleeping in ppoll: one that comes between
+	 * get_wch and the sleep would otherwise wait for the next key */
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &block, &wait);
+	sigdelset(&wait, SIGWINCH);
 	for (;;) {
 		/* curses may hold keys it has read already */
 		nodelay(stdscr, TRUE);
 		r = get_wch(&wc);
 		nodelay(stdscr, FALSE);
+		if (r != ERR)
+			sigprocmask(SIG_UNBLOCK, &block, NULL);
 		if (r == KEY_CODE_YES)
 			return map_key((int)wc) != UI_KEY_NONE ?
 			    map_key((int)wc) : UI_KEY_NONE;
@@ -443,10 +454,14 @@ ui_key(int wake_fd)
 				return UI_KEY_BACKSPACE;
 			return (int)wc;
 		}
-		/* nothing yet: sleep in poll until a key or news */
-		if (poll(p, wake_fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+		/* nothing yet: sleep until a key, news or a resize */
+		if (ppoll(p, wake_fd >= 0 ? 2 : 1, NULL, &wait) < 0 &&
+		    errno != EINTR) {
+			sigprocmask(SIG_UNBLOCK, &block, NULL);
 			return UI_KEY_NONE;
+		}
 		if (wake_fd >= 0 && (p[1].revents & POLLIN)) {
+			sigprocmask(SIG_UNBLOCK, &block, NULL);
 			while (read(wake_fd, drain, sizeof(drain)) ==
 			    (ssize_t)sizeof(drain))
 				;

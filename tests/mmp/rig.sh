@@ -25,6 +25,14 @@
 #   rig_sftp NAME BATCHFILE       sftp -b BATCHFILE, to NAME
 #   rig_dir NAME                  the host's flat SFTP directory
 #   rig_stop NAME                 stop the host's sshd
+#   rig_tls NAME [HTTPS [C2W]]    optional: Web Bridge 3's ports for NAME,
+#                                 mmp-standin --serve on NAME's address,
+#                                 presenting what NAME has bound (https port
+#                                 HTTPS, default 443 as root, else 8443; c2w
+#                                 port C2W, default 9999); 0 when it listens,
+#                                 1 (its log on stderr) otherwise;
+#                                 $RIG/NAME/{tls.pid,tls.ports,tls.log};
+#                                 stopped by rig_cleanup by its PID
 #
 # Every host gets MMP_HOST=NAME, MMP_DIR=$RIG/NAME/files, MMP_ADDR=ADDR and
 # MMP_CLUSTER=$RIG/cluster.json (the database cluster the rig's hosts
@@ -265,4 +273,37 @@ rig_sftp() {
 	# shellcheck disable=SC2046
 	sftp $(rig_ssh_opts "$1" | sed 's/-p /-P /') -b "$2" \
 	    "$(cat "$RIG/$1/user")@$(cat "$RIG/$1/addr")" 2>>"$RIG/ssh.err"
+}
+
+# rig_tls NAME [HTTPS [C2W]]: mmp-standin --serve for NAME (see above).
+rig_tls() {
+	rig_h=$RIG/$1
+	if [ -n "$2" ]; then
+		rig_https=$2
+	elif [ "$(id -u)" = 0 ]; then
+		rig_https=443
+	else
+		rig_https=8443
+	fi
+	rig_c2w=${3:-9999}
+	MMP_HOST=$1 MMP_DIR=$rig_h/files MMP_ADDR=$(cat "$rig_h/addr") \
+	    MMP_HTTPS_PORT=$rig_https MMP_C2W_PORT=$rig_c2w \
+	    "$MMP_STANDIN" --serve 2>"$rig_h/tls.log" &
+	rig_p=$!
+	rig_w=0
+	while [ $rig_w -lt 250 ]; do	# up to 5 s
+		if grep -q '^mmp-standin: serving' "$rig_h/tls.log"; then
+			rig_pids="$rig_pids $rig_p"
+			echo "$rig_p" >"$rig_h/tls.pid"
+			echo "$rig_https $rig_c2w" >"$rig_h/tls.ports"
+			return 0
+		fi
+		kill -0 "$rig_p" 2>/dev/null || break
+		sleep 0.02
+		rig_w=$((rig_w + 1))
+	done
+	kill "$rig_p" 2>/dev/null
+	wait "$rig_p" 2>/dev/null
+	sed 's/^/# mmp-standin --serve: /' "$rig_h/tls.log" >&2
+	return 1
 }

@@ -867,11 +867,10 @@ lab_open(const char *dir, int make, struct mcert_lab *lab,
 		}
 		if (!make || !empty)
 			return mcert_error_set(err, MCERT_E_IO, make ?
-			    N_("%s: not a lab directory (no " MCERT_LAB_MARKER
-			    ") and not empty; give a new or empty directory "
-			    "with --dir") : N_("%s: no lab here (no "
-			    MCERT_LAB_MARKER "); start one with meetcert lab "
-			    "start"), lab->dir);
+			    N_("%s: not a lab directory (no %s) and not empty; "
+			    "give a new or empty directory with --dir") :
+			    N_("%s: no lab here (no %s); start one with "
+			    "meetcert lab start"), lab->dir, MCERT_LAB_MARKER);
 		if ((ret = write_text(marker, "meetcert lab\n", 0600, err)) !=
 		    MCERT_OK)
 			return ret;
@@ -1071,8 +1070,8 @@ mcert_lab_stop(const char *dir, int purge, struct mcert_lab *lab,
 	lab_path(marker, lab, NULL, MCERT_LAB_MARKER);
 	if (!mcert_path_exists(marker))
 		return mcert_error_set(err, MCERT_E_IO, N_("%s: not a lab "
-		    "directory (no " MCERT_LAB_MARKER "); nothing removed"),
-		    lab->dir);
+		    "directory (no %s); nothing removed"), lab->dir,
+		    MCERT_LAB_MARKER);
 	if (nftw(lab->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot remove "
 		    "it all: %s"), lab->dir, strerror(errno));

@@ -465,7 +465,9 @@ mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err)
 	    MCERT_OK || (r = check_fqdn(ws->domain, "names.domain", err)) !=
 	    MCERT_OK ||
 	    (r = get_int(names, "c2w_port", "names.", 1, 65535, 9999,
-	    &ws->c2w_port, err)) != MCERT_OK)
+	    &ws->c2w_port, err)) != MCERT_OK ||
+	    (r = get_int(names, "https_port", "names.", 1, 65535, 443,
+	    &ws->https_port, err)) != MCERT_OK)
 		return r;
 	if (ws->c2w_address != NULL && !mcert_name_is_ip(ws->c2w_address) &&
 	    (r = check_fqdn(ws->c2w_address, "names.c2w_address", err)) !=

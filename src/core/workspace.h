@@ -87,6 +87,7 @@ struct mcert_workspace {
 	const char *expressway_a_record;
 	const char *domain;	/* the deployment's DNS domain (guide §3.1) */
 	int c2w_port;
+	int https_port;		/* Web Bridge 3's (webbridge3 https listen) */
 	enum mcert_layout layout;
 	enum mcert_keytype keytype;
 	int generation;		/* in every file name: a renewal never

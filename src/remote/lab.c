@@ -801,12 +801,14 @@ write_workspace(struct mcert_lab *lab, const char *user,
 		    "peer", "ssh", "address", h->addr, "port", h->port, "user",
 		    user));
 	}
+	/* not root: Web Bridge 3 listens on 8443, and Validate probes it */
 	root = json_pack("{s:s, s:i, s:i, s:s, s:s, s:o, s:[], "
-	    "s:{s:s, s:s, s:s}}", "format", MCERT_WS_FORMAT, "version",
+	    "s:{s:s, s:s, s:s, s:i}}", "format", MCERT_WS_FORMAT, "version",
 	    MCERT_WS_VERSION, "generation", 1, "type", "resilient", "key",
 	    "ec256", "hosts", hosts, "options", "names", "cluster_fqdn",
 	    "cms." LAB_DOMAIN, "join_url", "join." LAB_DOMAIN, "c2w_address",
-	    "cms1." LAB_DOMAIN);
+	    "cms1." LAB_DOMAIN, "https_port", geteuid() == 0 ?
+	    MCERT_LAB_HTTPS_PORT : MCERT_LAB_HTTPS_PORT_USER);
 	if (root == NULL)
 		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
 	if ((ret = mcert_ws_from_json(root, lab->workspace, &ws, err)) ==

@@ -145,6 +145,10 @@ ports(const struct validate *v, const struct mcert_service *s, int *out,
 		out[0] = v->ws->c2w_port;
 		return 1;
 	}
+	if (strcmp(s->id, "webbridge3-https") == 0 && v->ws->https_port > 0) {
+		out[0] = v->ws->https_port;
+		return 1;
+	}
 	json_array_foreach(json_object_get(svc_entry(v->svc, s->id), "ports"),
 	    i, p)
 		if (n < max && json_integer_value(p) > 0)

@@ -11,6 +11,8 @@
 #include "deploy.h"
 #include "i18n.h"
 #include "screens.h"
+#include "ask.h"
+#include "certs.h"
 #include "widgets.h"
 
 /* The fields of a posted line: "K" host key, "E" deploy event. */

@@ -15,6 +15,7 @@
 #include "load.h"
 #include "screens.h"
 #include "verify.h"
+#include "certs.h"
 #include "widgets.h"
 #include "x509.h"
 

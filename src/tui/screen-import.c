@@ -16,6 +16,7 @@
 #include "load.h"
 #include "pem.h"
 #include "screens.h"
+#include "certs.h"
 #include "widgets.h"
 #include "x509.h"
 

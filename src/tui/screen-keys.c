@@ -11,6 +11,7 @@
 #include "files.h"
 #include "i18n.h"
 #include "screens.h"
+#include "certs.h"
 #include "widgets.h"
 
 enum focus { F_LIST, F_MAKE, F_NEXT, NFOCUS };

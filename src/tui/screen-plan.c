@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "keygen.h"
 #include "screens.h"
+#include "certs.h"
 #include "widgets.h"
 
 enum focus { F_LIST, F_LAYOUT, F_KEY, F_FINDINGS, F_NEXT, NFOCUS };

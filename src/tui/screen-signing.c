@@ -13,6 +13,7 @@
 #include "keygen.h"
 #include "names.h"
 #include "screens.h"
+#include "certs.h"
 #include "widgets.h"
 
 enum focus { F_LIST, F_CA, F_SIGN, F_LABCA, F_NEXT, NFOCUS };

@@ -17,6 +17,8 @@
 #include "screens.h"
 #include "status.h"
 #include "timefmt.h"
+#include "ask.h"
+#include "certs.h"
 #include "widgets.h"
 #include "x509.h"
 

@@ -72,7 +72,13 @@ tui_wait() {
 	i=0
 	while [ $i -lt "$limit" ]; do
 		tui_screen >"$TUI/out" 2>/dev/null
-		grep -F -q -- "$1" "$TUI/out" && return 0
+		if grep -F -q -- "$1" "$TUI/out"; then
+			# a frame comes in several writes: the same screen
+			# twice, 30 ms apart, is a whole one
+			sleep 0.03
+			tui_screen >"$TUI/out2" 2>/dev/null
+			cmp -s "$TUI/out" "$TUI/out2" && return 0
+		fi
 		sleep 0.02
 		i=$((i + 1))
 	done

@@ -209,24 +209,38 @@ check_config_path(const char *path, struct mcert_error *err)
 
 /* ---- the sshd processes */
 
-/* 1 when pid runs sshd with config (its title keeps "-f CONFIG"). */
-static int
-is_lab_sshd(pid_t pid, const char *config)
+/* pid's command line, NULs between its words, NUL-terminated: its length,
+ * or 0 when it is gone (or a zombie). */
+static ssize_t
+read_cmdline(pid_t pid, char *buf, size_t size)
 {
-	char path[64], buf[8192], *tok, *save = NULL;
-	int fd, prev_f = 0, found = 0;
+	char path[64];
 	ssize_t n;
+	int fd;
 
 	if (pid <= 1)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
-	if (n <= 0)	/* gone, or a zombie */
+	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
+	return n;
+}
+
+/* 1 when pid runs sshd with config (its title keeps "-f CONFIG"). */
+static int
+is_lab_sshd(pid_t pid, const char *config)
+{
+	char buf[8192], *tok, *save = NULL;
+	int prev_f = 0, found = 0;
+	ssize_t n;
+
+	if ((n = read_cmdline(pid, buf, sizeof(buf))) <= 0)
+		return 0;
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
@@ -465,18 +479,9 @@ is_lab_tls(pid_t pid, const char *files)
 	char path[64], buf[4096], cwd[LAB_PATH];
 	size_t len;
 	ssize_t n;
-	int fd;
 
-	if (pid <= 1)
+	if ((n = read_cmdline(pid, buf, sizeof(buf))) <= 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)	/* gone, or a zombie */
-		return 0;
-	buf[n] = '\0';
 	len = strlen(buf);	/* argv[0]; "--serve" follows it */
 	if ((ssize_t)len + 1 >= n || strcmp(buf + len + 1, "--serve") != 0)
 		return 0;

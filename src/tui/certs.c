@@ -379,3 +379,19 @@ make_job_free(struct make_job *mj)
 	free(mj->ca);
 	free(mj);
 }
+
+size_t
+job_lines(struct wiz *w, struct textview *log, int *finished)
+{
+	char **lines;
+	size_t n, i;
+
+	lines = wiz_job_take(w, &n, finished);
+	for (i = 0; i < n; i++) {
+		if (log != NULL)
+			textview_add(log, UI_NORMAL, lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	return n;
+}

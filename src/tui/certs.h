@@ -63,4 +63,9 @@ int make_job_start(struct wiz *w, struct make_job *mj);
 void make_job_free(struct make_job *mj);
 
 
+/* The lines the job posted, into log (NULL: dropped); *finished when it
+ * ended.  Returns how many. */
+struct textview;
+size_t job_lines(struct wiz *w, struct textview *log, int *finished);
+
 #endif

@@ -459,17 +459,9 @@ static void
 wake(struct wiz *w)
 {
 	struct bundles_screen *b = w->priv;
-	char **lines;
-	size_t n, i;
 	int fin;
 
-	lines = wiz_job_take(w, &n, &fin);
-	for (i = 0; i < n; i++) {
-		if (b != NULL)
-			textview_add(&b->log, UI_NORMAL, lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
+	(void)job_lines(w, b != NULL ? &b->log : NULL, &fin);
 	if (fin && b != NULL && b->mj != NULL)
 		finished(w, b);
 }

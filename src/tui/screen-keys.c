@@ -349,17 +349,10 @@ static void
 wake(struct wiz *w)
 {
 	struct keys_screen *k = w->priv;
-	char **lines;
-	size_t n, i;
+	size_t n;
 	int fin;
 
-	lines = wiz_job_take(w, &n, &fin);
-	for (i = 0; i < n; i++) {
-		if (k != NULL)
-			textview_add(&k->log, UI_NORMAL, lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
+	n = job_lines(w, k != NULL ? &k->log : NULL, &fin);
 	if (n > 0 && k != NULL)
 		scan(w, k);	/* the table follows the files made */
 	if (fin && k != NULL && k->mj != NULL)

@@ -417,17 +417,9 @@ static void
 wake(struct wiz *w)
 {
 	struct signing_screen *s = w->priv;
-	char **lines;
-	size_t n, i;
 	int fin;
 
-	lines = wiz_job_take(w, &n, &fin);
-	for (i = 0; i < n; i++) {
-		if (s != NULL)
-			textview_add(&s->log, UI_NORMAL, lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
+	(void)job_lines(w, s != NULL ? &s->log : NULL, &fin);
 	if (fin && s != NULL)
 		finished(w, s, w->job.result);
 }

@@ -35,6 +35,7 @@ extern const struct cli_cmd cmd_init;
 extern const struct cli_cmd cmd_plan;
 extern const struct cli_cmd cmd_probe;
 extern const struct cli_cmd cmd_make;
+extern const struct cli_cmd cmd_server_csr;
 extern const struct cli_cmd cmd_deploy;
 extern const struct cli_cmd cmd_status;
 extern const struct cli_cmd cmd_lab;

@@ -24,6 +24,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_init,
 	&cmd_plan,
 	&cmd_make,
+	&cmd_server_csr,
 	&cmd_deploy,
 	&cmd_status,
 	&cmd_lab,

@@ -312,9 +312,10 @@ make_bundle(struct maker *m, const char *file, const char *kind,
 		/* SIP and LDAP trust: the CAs of the other side, which the
 		 * operator supplies */
 		mcert_findings_add(m->findings, MCERT_LEVEL_WARNING,
-		    N_("%s waits for the CA certificates of the servers it "
-		    "trusts (SIP or LDAP peers): put them in it, one after the "
-		    "other"), path);
+		    N_("%s: no certificate of this deployment goes in it; "
+		    "put in the CA certificates of the servers it is to "
+		    "trust (SIP or LDAP peers, other web bridges), one after "
+		    "the other"), path);
 		goto out;
 	}
 	if (strncmp(kind, "trust", 5) == 0) {

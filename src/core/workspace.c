@@ -324,6 +324,37 @@ mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
 	return set_record(ws, "steps", key, NULL, state, err);
 }
 
+int
+mcert_ws_key_on_server(const struct mcert_workspace *ws, const char *name)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(
+	    json_object_get(ws->root, "certificates"), name), "key"));
+
+	return v != NULL && strcmp(v, "server") == 0;
+}
+
+int
+mcert_ws_set_key_on_server(struct mcert_workspace *ws, const char *name, int on)
+{
+	json_t *certs = json_object_get(ws->root, "certificates"), *o;
+
+	if (certs == NULL) {
+		if ((certs = json_object()) == NULL ||
+		    json_object_set_new(ws->root, "certificates", certs) != 0)
+			return -1;
+	}
+	if ((o = json_object_get(certs, name)) == NULL) {
+		if (!on)
+			return 0;
+		if ((o = json_object()) == NULL ||
+		    json_object_set_new(certs, name, o) != 0)
+			return -1;
+	}
+	if (!on)
+		return json_object_del(o, "key") == 0 ? 0 : 0;
+	return json_object_set_new(o, "key", json_string("server"));
+}
+
 size_t
 mcert_ws_db_nodes(const struct mcert_workspace *ws)
 {

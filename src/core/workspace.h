@@ -137,6 +137,14 @@ int mcert_ws_set_cert_state(struct mcert_workspace *ws, const char *name,
 int mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
     const char *state, struct mcert_error *err);
 
+/* Whether certificate name's key was made on its Meeting Server (pki csr:
+ * it never leaves it): "certificates": {NAME: {"key": "server"}}. */
+int mcert_ws_key_on_server(const struct mcert_workspace *ws, const char *name);
+
+/* Marks it so (on) or not; save to keep it.  0, or -1 on no memory. */
+int mcert_ws_set_key_on_server(struct mcert_workspace *ws, const char *name,
+    int on);
+
 /* The database cluster's nodes: hosts marked primary or peer. */
 size_t mcert_ws_db_nodes(const struct mcert_workspace *ws);
 

@@ -452,6 +452,32 @@ in_list(json_t *list, const char *name)
 	return 0;
 }
 
+/* A key made on the server (pki csr) is not here: it must be there.  1
+ * when name is such a key and the server has it, 0 when name is not one,
+ * -1 when it is missing. */
+static int
+server_key(struct host *hp, const char *name, json_t *listed)
+{
+	char cert[256];
+	size_t n = strlen(name);
+	int on;
+
+	if (n < 5 || n - 4 >= sizeof(cert) || strcmp(name + n - 4, ".key") != 0)
+		return 0;
+	snprintf(cert, sizeof(cert), "%.*s", (int)(n - 4), name);
+	pthread_mutex_lock(&hp->run->lock);
+	on = mcert_ws_key_on_server(hp->run->ws, cert);
+	pthread_mutex_unlock(&hp->run->lock);
+	if (!on)
+		return 0;
+	if (!in_list(listed, name))
+		return failedf(hp, N_("%s: %s was to be made on the server (pki "
+		    "csr) but is not there; make it there (meetcert server-csr) "
+		    "and have its CSR signed"), hp->h->label, name);
+	emit(hp, MCERT_DS_SKIP, name);
+	return 1;
+}
+
 /* Uploads the host's files, then confirms them with pki list. */
 static int
 upload(struct host *hp)
@@ -466,9 +492,16 @@ upload(struct host *hp)
 		return -1;
 	listed = mcert_mmp_pki_list(out);
 	free(out);
-	json_array_foreach(files, i, v)
+	json_array_foreach(files, i, v) {
+		if ((r = server_key(hp, json_string_value(v), listed)) < 0)
+			break;
+		if (r == 1) {
+			r = 0;
+			continue;
+		}
 		if ((r = upload_one(hp, json_string_value(v), listed)) != 0)
 			break;
+	}
 	json_decref(listed);
 	if (r != 0 || hp->run->o->dry_run)
 		return r;

@@ -17,3 +17,5 @@ TESTS += tests/remote/shell.sh
 EXTRA_DIST += tests/remote/shell.sh
 TESTS += tests/remote/deploy.sh
 EXTRA_DIST += tests/remote/deploy.sh
+TESTS += tests/remote/servercsr.sh
+EXTRA_DIST += tests/remote/servercsr.sh

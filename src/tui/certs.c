@@ -9,13 +9,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ask.h"
 #include "ca.h"
+#include "certs.h"
 #include "csr.h"
 #include "error.h"
 #include "files.h"
 #include "i18n.h"
 #include "make.h"
-#include "certs.h"
+#include "servercsr.h"
 #include "widgets.h"
 #include "wizard.h"
 
@@ -228,6 +230,40 @@ out:
 	free(kp);
 }
 
+/* Runs pki csr on c's server and fetches the CSR (servercsr.c): with the
+ * wizard's known_hosts and keys, no question asked (a host not yet
+ * trusted is refused: Bind asks).  0 when the CSR is here. */
+static int
+make_on_server(struct make_job *mj, struct wiz_job *job,
+    const struct mcert_plan_cert *c)
+{
+	const char *label = json_string_value(json_array_get(c->hosts, 0));
+	struct mcert_error err = { 0 };
+	struct mcert_ssh_opts o;
+	struct wiz_ssh ws;
+	size_t i;
+
+	for (i = 0; label != NULL && i < mj->ws->nhosts; i++)
+		if (strcmp(mj->ws->hosts[i].label, label) == 0)
+			break;
+	if (label == NULL || i == mj->ws->nhosts)
+		return -1;
+	wiz_ssh_opts(&ws, mj->dir, NULL, &o);
+	o.host = mcert_ws_host_address(&mj->ws->hosts[i]);
+	o.port = mj->ws->hosts[i].port;
+	o.user = mj->ws->hosts[i].user;
+	wiz_job_post(job, _("%s: pki csr on %s (the key stays there)..."),
+	    c->name, label);
+	if (mcert_server_csr(&o, c, mj->dir, NULL, 0, &err) != MCERT_OK) {
+		wiz_job_post(job, "%s", err.msg);
+		return -1;
+	}
+	mj->nmade++;
+	wiz_job_post(job, _("made %s.key on %s; fetched %s.csr"), c->name,
+	    label, c->name);
+	return 0;
+}
+
 /* A certificate whose key is made on its server. */
 static void
 server_cert(struct make_job *mj, struct wiz_job *job,
@@ -235,7 +271,7 @@ server_cert(struct make_job *mj, struct wiz_job *job,
 {
 	char *base, *line;
 
-	if (!exists(mj, c->name, ".csr")) {
+	if (!exists(mj, c->name, ".csr") && make_on_server(mj, job, c) != 0) {
 		line = cert_pki_line(c);
 		mcert_findings_add(&mj->findings, MCERT_LEVEL_WARNING,
 		    N_("%s: its key is made on %s: run \"%s\" there, then copy "

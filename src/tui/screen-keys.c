@@ -1,7 +1,7 @@
 /* The Keys and CSRs screen: every key and CSR of the plan, the database
  * cluster's CA and what it signs, made here in a background job; or, for
- * a certificate whose key must never leave its server, the pki csr line to
- * run there. */
+ * a certificate whose key must never leave its server, made there with pki
+ * csr over SSH (certs.c, servercsr.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -450,9 +450,10 @@ const struct screen screen_keys = {
 	    "server and client certificates at once: it is kept for the "
 	    "cluster alone.\nA key that must never leave its server can be "
 	    "made there: choose its certificate (one server's only) and "
-	    "press Left/Right. The pki csr line to run on that server's MMP "
-	    "is shown; copy the .csr it makes here by SFTP. meetcert does "
-	    "not run it over SSH yet.\nEnter makes what is missing; Esc "
+	    "press Left/Right. Enter then runs pki csr there over SSH (a "
+	    "host Bind has trusted) and fetches the CSR; the key stays "
+	    "there and Bind uses it in place.\nEnter makes what is "
+	    "missing; Esc "
 	    "stops after the current certificate. Then Enter goes on."),
 	.keys = N_("Left/Right Here/on server  Enter Make/Next"),
 	.enter = enter,

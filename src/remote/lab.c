@@ -30,19 +30,14 @@
 
 #include "files.h"
 #include "lab.h"
+#include "lab-int.h"
 #include "workspace.h"
 
-#define LAB_PATH (PATH_MAX + 64)
-#define LAB_FIRST_ADDR 101	/* 127.0.0.101 .. 127.0.0.254 */
-#define LAB_DOMAIN "lab.example.com"
-
-/* Tried in turn when 127.0.0.101.. are taken on the one before. */
-static const int lab_ports[] = { 2222, 2223, 2224, 22222 };
 
 /* ---- small file helpers */
 
-static void
-sleep_ms(long ms)
+void
+lab_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -50,8 +45,8 @@ sleep_ms(long ms)
 		;
 }
 
-static long
-now_ms(void)
+long
+lab_now_ms(void)
 {
 	struct timespec ts;
 
@@ -60,7 +55,7 @@ now_ms(void)
 }
 
 /* DIR/HOST/NAME (host NULL: DIR/NAME); dir is shorter than PATH_MAX. */
-static void
+void
 lab_path(char *buf, const struct mcert_lab *lab, const char *host,
     const char *name)
 {
@@ -74,8 +69,8 @@ lab_path(char *buf, const struct mcert_lab *lab, const char *host,
 
 /* The first line of a small file, without its newline; -1 when it cannot
  * be read. */
-static int
-read_line(const char *path, char *buf, size_t len)
+int
+lab_read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
 	int ok;
@@ -91,8 +86,8 @@ read_line(const char *path, char *buf, size_t len)
 }
 
 /* Replaces path with text: a temporary file beside it, then renamed. */
-static int
-write_text(const char *path, const char *text, mode_t mode,
+int
+lab_write_text(const char *path, const char *text, mode_t mode,
     struct mcert_error *err)
 {
 	char tmp[LAB_PATH + 8];
@@ -116,8 +111,8 @@ write_text(const char *path, const char *text, mode_t mode,
 }
 
 /* mkdir -p, each directory it makes 0700. */
-static int
-make_dirs(const char *path, struct mcert_error *err)
+int
+lab_make_dirs(const char *path, struct mcert_error *err)
 {
 	char buf[LAB_PATH], *p, c;
 	struct stat st;
@@ -197,497 +192,14 @@ mcert_lab_standin(char *buf, size_t len, struct mcert_error *err)
 
 /* sshd_config takes words: a blank, a quote or a %TOKEN would split or
  * change a path. */
-static int
-check_config_path(const char *path, struct mcert_error *err)
+int
+lab_check_config_path(const char *path, struct mcert_error *err)
 {
 	if (strpbrk(path, " \t\n\"'\\%") != NULL)
 		return mcert_error_set(err, MCERT_E_INVALID, N_("%s: the lab "
 		    "cannot use a path with blanks, quotes or %%; choose another "
 		    "directory with --dir"), path);
 	return MCERT_OK;
-}
-
-/* ---- the sshd processes */
-
-/* pid's command line, NULs between its words, NUL-terminated: its length,
- * or 0 when it is gone (or a zombie). */
-static ssize_t
-read_cmdline(pid_t pid, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	if (pid <= 1)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return n;
-}
-
-/* 1 when pid runs sshd with config (its title keeps "-f CONFIG"). */
-static int
-is_lab_sshd(pid_t pid, const char *config)
-{
-	char buf[8192], *tok, *save = NULL;
-	int prev_f = 0, found = 0;
-	ssize_t n;
-
-	if ((n = read_cmdline(pid, buf, sizeof(buf))) <= 0)
-		return 0;
-	for (ssize_t i = 0; i < n; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	if (strstr(buf, "sshd") == NULL)
-		return 0;
-	for (tok = strtok_r(buf, " ", &save); tok != NULL && !found;
-	    tok = strtok_r(NULL, " ", &save)) {
-		found = prev_f && strcmp(tok, config) == 0;
-		prev_f = strcmp(tok, "-f") == 0;
-	}
-	return found;
-}
-
-/* 1 when pid holds the socket inode (or its descriptors cannot be
- * read: another user's process). */
-static int
-holds_socket(pid_t pid, unsigned long inode)
-{
-	char path[64], fd[64 + 256 + 2], link[64], want[64];
-	struct dirent *d;
-	DIR *dir;
-	ssize_t n;
-	int found = 0;
-
-	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
-	if ((dir = opendir(path)) == NULL)
-		return errno == EACCES;
-	snprintf(want, sizeof(want), "socket:[%lu]", inode);
-	while (!found && (d = readdir(dir)) != NULL) {
-		snprintf(fd, sizeof(fd), "%s/%s", path, d->d_name);
-		if ((n = readlink(fd, link, sizeof(link) - 1)) > 0) {
-			link[n] = '\0';
-			found = strcmp(link, want) == 0;
-		}
-	}
-	closedir(dir);
-	return found;
-}
-
-/* 1 when pid listens on addr:port (IPv4, from /proc/net/tcp). */
-static int
-listens(pid_t pid, const char *addr, int port)
-{
-	char want[32], local[64], *line = NULL;
-	struct in_addr a;
-	unsigned int state;
-	unsigned long inode;
-	size_t cap = 0;
-	int found = 0;
-	FILE *f;
-
-	if (inet_pton(AF_INET, addr, &a) != 1 ||
-	    (f = fopen("/proc/net/tcp", "re")) == NULL)
-		return 0;
-	/* The kernel prints the address as one native-endian word. */
-	snprintf(want, sizeof(want), "%08X:%04X", (unsigned int)a.s_addr,
-	    (unsigned int)port);
-	while (!found && getline(&line, &cap, f) != -1) {
-		if (sscanf(line, "%*s %63s %*s %x %*s %*s %*s %*s %*s %lu",
-		    local, &state, &inode) == 3 && state == 0x0A &&
-		    strcasecmp(local, want) == 0)
-			found = holds_socket(pid, inode);
-	}
-	free(line);
-	fclose(f);
-	return found;
-}
-
-/* 1 when nothing listens on addr:port: we can bind it as sshd would. */
-static int
-port_free(const char *addr, int port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd, one = 1, ok;
-
-	sa.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1 ||
-	    (fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return 0;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-	close(fd);
-	return ok;
-}
-
-/* The next free 127.0.0.x:port that no other host of the lab has. */
-static int
-choose_address(struct mcert_lab *lab, size_t i, struct mcert_error *err)
-{
-	struct mcert_lab_host *h = &lab->hosts[i];
-	char addr[16];
-	size_t p, j;
-	int x, taken;
-
-	for (p = 0; p < sizeof(lab_ports) / sizeof(lab_ports[0]); p++) {
-		for (x = LAB_FIRST_ADDR; x < 255; x++) {
-			snprintf(addr, sizeof(addr), "127.0.0.%d", x);
-			for (taken = 0, j = 0; j < MCERT_LAB_NHOSTS; j++)
-				taken |= j != i &&
-				    strcmp(lab->hosts[j].addr, addr) == 0;
-			if (!taken && port_free(addr, lab_ports[p])) {
-				snprintf(h->addr, sizeof(h->addr), "%s", addr);
-				h->port = lab_ports[p];
-				return MCERT_OK;
-			}
-		}
-	}
-	return mcert_error_set(err, MCERT_E_IO, N_("%s: no free address "
-	    "from 127.0.0.%d to 127.0.0.254 on ports 2222-2224 or 22222; "
-	    "stop what listens there and start again"), h->label,
-	    LAB_FIRST_ADDR);
-}
-
-/* Stops h's sshd if it is the one recorded (SIGTERM, then SIGKILL). */
-static int
-stop_host(struct mcert_lab *lab, struct mcert_lab_host *h,
-    struct mcert_error *err)
-{
-	char config[LAB_PATH], pidfile[LAB_PATH];
-	long until;
-	int sig;
-
-	lab_path(config, lab, h->label, "sshd_config");
-	lab_path(pidfile, lab, h->label, "pid");
-	for (sig = 0; h->pid > 0 && is_lab_sshd(h->pid, config) && sig < 2;
-	    sig++) {
-		kill(h->pid, sig == 0 ? SIGTERM : SIGKILL);
-		h->changed = 1;
-		until = now_ms() + (sig == 0 ? 3000 : 2000);
-		while (is_lab_sshd(h->pid, config) && now_ms() < until)
-			sleep_ms(20);
-		/* our own child (an sshd that failed to listen) */
-		waitpid(h->pid, NULL, WNOHANG);
-	}
-	if (h->pid > 0 && is_lab_sshd(h->pid, config))
-		return mcert_error_set(err, MCERT_E_IO, N_("%s: sshd (PID %ld) "
-		    "does not stop; stop it with kill -9 %ld"), h->label,
-		    (long)h->pid, (long)h->pid);
-	unlink(pidfile);
-	h->running = 0;
-	return MCERT_OK;
-}
-
-/* Starts sshd detached (a session of its own, stdio to its log) and
- * waits until it listens: 0, 1 when the address was taken meanwhile. */
-static int
-spawn_host(const struct mcert_lab_opts *o, struct mcert_lab *lab,
-    struct mcert_lab_host *h, struct mcert_error *err)
-{
-	char config[LAB_PATH], log[LAB_PATH], line[512], last[512] = "";
-	const char *sshd = o->sshd != NULL ? o->sshd : MCERT_LAB_SSHD;
-	long wait = o->wait_ms > 0 ? o->wait_ms : 5000, until = now_ms() + wait;
-	int logfd, nullfd, status, busy = 0;
-	sigset_t none;
-	pid_t pid;
-	FILE *f;
-
-	lab_path(config, lab, h->label, "sshd_config");
-	lab_path(log, lab, h->label, "sshd.log");
-	if ((logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1 || (nullfd = open("/dev/null", O_RDONLY |
-	    O_CLOEXEC)) == -1) {
-		if (logfd != -1)
-			close(logfd);
-		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write "
-		    "it: %s"), log, strerror(errno));
-	}
-	if ((pid = fork()) == 0) {
-		char *const argv[] = { (char *)sshd, "-D", "-e", "-f", config,
-		    NULL };
-		long fd, max = sysconf(_SC_OPEN_MAX);
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		setsid();
-		dup2(nullfd, 0);
-		dup2(logfd, 1);
-		dup2(logfd, 2);
-		for (fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
-			close((int)fd);
-		execv(sshd, argv);
-		dprintf(2, "cannot run %s: %s\n", sshd, strerror(errno));
-		_exit(127);
-	}
-	close(logfd);
-	close(nullfd);
-	if (pid == -1)
-		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot start "
-		    "sshd: %s"), h->label, strerror(errno));
-	h->pid = pid;
-	for (;;) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		if (listens(pid, h->addr, h->port)) {
-			h->running = h->changed = 1;
-			return MCERT_OK;
-		}
-		if (now_ms() > until) {
-			kill(-pid, SIGKILL);	/* its own session and group */
-			waitpid(pid, NULL, 0);
-			h->pid = 0;
-			return mcert_error_set(err, MCERT_E_IO, N_("%s: sshd did "
-			    "not listen on %s:%d within %ld ms; see %s"),
-			    h->label, h->addr, h->port, wait, log);
-		}
-		sleep_ms(10);
-	}
-	h->pid = 0;
-	/* "Bind to port P on A failed: Address already in use." then
-	 * "Cannot bind any address." */
-	if ((f = fopen(log, "re")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL) {
-			busy |= strstr(line, "Address already in use") != NULL;
-			if (line[strspn(line, " \r\n")] != '\0')
-				snprintf(last, sizeof(last), "%s", line);
-		}
-		fclose(f);
-	}
-	last[strcspn(last, "\r\n")] = '\0';
-	if (busy)
-		return 1;
-	return mcert_error_set(err, MCERT_E_IO, N_("%s: sshd stopped at once "
-	    "(%s); see %s"), h->label, *last != '\0' ? last :
-	    mcert_tr(N_("no message")), log);
-}
-
-/* ---- the TLS listeners (mmp-standin --serve) */
-
-extern char **environ;
-
-/* 1 when pid runs "mmp-standin --serve" in files (its MMP_DIR: the
- * stand-in works from there). */
-static int
-is_lab_tls(pid_t pid, const char *files)
-{
-	char path[64], buf[4096], cwd[LAB_PATH];
-	size_t len;
-	ssize_t n;
-
-	if ((n = read_cmdline(pid, buf, sizeof(buf))) <= 0)
-		return 0;
-	len = strlen(buf);	/* argv[0]; "--serve" follows it */
-	if ((ssize_t)len + 1 >= n || strcmp(buf + len + 1, "--serve") != 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/cwd", (long)pid);
-	if ((n = readlink(path, cwd, sizeof(cwd) - 1)) <= 0)
-		return 0;
-	cwd[n] = '\0';
-	return strcmp(cwd, files) == 0;
-}
-
-/* Stops h's TLS listener if it is the one recorded (SIGTERM, then
- * SIGKILL). */
-static int
-stop_tls(struct mcert_lab *lab, struct mcert_lab_host *h,
-    struct mcert_error *err)
-{
-	char files[LAB_PATH], pidfile[LAB_PATH];
-	long until;
-	int sig;
-
-	lab_path(files, lab, h->label, "files");
-	lab_path(pidfile, lab, h->label, "tls.pid");
-	for (sig = 0; h->tls_pid > 0 && is_lab_tls(h->tls_pid, files) &&
-	    sig < 2; sig++) {
-		kill(h->tls_pid, sig == 0 ? SIGTERM : SIGKILL);
-		h->tls_changed = 1;
-		until = now_ms() + (sig == 0 ? 3000 : 2000);
-		while (is_lab_tls(h->tls_pid, files) && now_ms() < until)
-			sleep_ms(20);
-		waitpid(h->tls_pid, NULL, WNOHANG);
-	}
-	if (h->tls_pid > 0 && is_lab_tls(h->tls_pid, files))
-		return mcert_error_set(err, MCERT_E_IO, N_("%s: the TLS "
-		    "listener (PID %ld) does not stop; stop it with kill -9 %ld"),
-		    h->label, (long)h->tls_pid, (long)h->tls_pid);
-	unlink(pidfile);
-	h->tls_running = 0;
-	return MCERT_OK;
-}
-
-/* The workspace's c2w port (names.c2w_port), else MCERT_LAB_C2W_PORT. */
-static int
-lab_c2w_port(const struct mcert_lab *lab)
-{
-	json_t *root = json_load_file(lab->workspace, 0, NULL);
-	json_int_t p = json_integer_value(json_object_get(json_object_get(root,
-	    "names"), "c2w_port"));
-
-	json_decref(root);
-	return p > 0 && p <= 65535 ? (int)p : MCERT_LAB_C2W_PORT;
-}
-
-/* The environment of the listener: this one without MMP_*, then its own. */
-static char **
-tls_env(const struct mcert_lab *lab, const struct mcert_lab_host *h,
-    char own[5][LAB_PATH + 32])
-{
-	size_t n = 0, i = 0, k;
-	char **env;
-
-	while (environ[n] != NULL)
-		n++;
-	if ((env = calloc(n + 6, sizeof(*env))) == NULL)
-		return NULL;
-	for (k = 0; k < n; k++)
-		if (strncmp(environ[k], "MMP_", 4) != 0)
-			env[i++] = environ[k];
-	snprintf(own[0], LAB_PATH + 32, "MMP_HOST=%s", h->label);
-	snprintf(own[1], LAB_PATH + 32, "MMP_DIR=%.*s/%s/files", PATH_MAX - 1,
-	    lab->dir, h->label);
-	snprintf(own[2], LAB_PATH + 32, "MMP_ADDR=%s", h->addr);
-	snprintf(own[3], LAB_PATH + 32, "MMP_HTTPS_PORT=%d", h->https_port);
-	snprintf(own[4], LAB_PATH + 32, "MMP_C2W_PORT=%d", h->c2w_port);
-	for (k = 0; k < 5; k++)
-		env[i++] = own[k];
-	return env;
-}
-
-/* The last non-blank line of a log, for a message. */
-static void
-log_last(const char *log, char *last, size_t len)
-{
-	char line[512];
-	FILE *f;
-
-	*last = '\0';
-	if ((f = fopen(log, "re")) == NULL)
-		return;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (line[strspn(line, " \r\n")] != '\0')
-			snprintf(last, len, "%s", line);
-	fclose(f);
-	last[strcspn(last, "\r\n")] = '\0';
-}
-
-/* Starts mmp-standin --serve for h, detached (stdio to tls.log), and
- * waits until it listens on both ports. */
-static int
-spawn_tls(const struct mcert_lab_opts *o, struct mcert_lab *lab,
-    struct mcert_lab_host *h, const char *standin, struct mcert_error *err)
-{
-	char log[LAB_PATH], last[512], own[5][LAB_PATH + 32];
-	long wait = o->wait_ms > 0 ? o->wait_ms : 5000, until = now_ms() + wait;
-	char *const argv[] = { (char *)standin, "--serve", NULL };
-	char **env;
-	int logfd, nullfd;
-	sigset_t none;
-	pid_t pid;
-
-	lab_path(log, lab, h->label, "tls.log");
-	if ((env = tls_env(lab, h, own)) == NULL)
-		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
-	if ((logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1 || (nullfd = open("/dev/null", O_RDONLY |
-	    O_CLOEXEC)) == -1) {
-		if (logfd != -1)
-			close(logfd);
-		free(env);
-		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write "
-		    "it: %s"), log, strerror(errno));
-	}
-	if ((pid = fork()) == 0) {
-		long fd, max = sysconf(_SC_OPEN_MAX);
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		setsid();
-		dup2(nullfd, 0);
-		dup2(logfd, 1);
-		dup2(logfd, 2);
-		for (fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
-			close((int)fd);
-		execve(standin, argv, env);
-		dprintf(2, "cannot run %s: %s\n", standin, strerror(errno));
-		_exit(127);
-	}
-	close(logfd);
-	close(nullfd);
-	free(env);
-	if (pid == -1)
-		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot start "
-		    "the TLS listener: %s"), h->label, strerror(errno));
-	h->tls_pid = pid;
-	for (;;) {
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			break;
-		if (listens(pid, h->addr, h->https_port) &&
-		    listens(pid, h->addr, h->c2w_port)) {
-			h->tls_running = h->tls_changed = 1;
-			return MCERT_OK;
-		}
-		if (now_ms() > until) {
-			kill(-pid, SIGKILL);	/* its own session and group */
-			waitpid(pid, NULL, 0);
-			h->tls_pid = 0;
-			return mcert_error_set(err, MCERT_E_IO, N_("%s: the TLS "
-			    "listener did not listen on %s:%d and %s:%d within "
-			    "%ld ms; see %s"), h->label, h->addr, h->https_port,
-			    h->addr, h->c2w_port, wait, log);
-		}
-		sleep_ms(10);
-	}
-	h->tls_pid = 0;
-	log_last(log, last, sizeof(last));
-	return mcert_error_set(err, MCERT_E_IO, N_("%s: the TLS listener "
-	    "stopped at once (%s); see %s"), h->label, *last != '\0' ? last :
-	    mcert_tr(N_("no message")), log);
-}
-
-/* Starts h's TLS listener when it has none running: 443 as root (what
- * Validate probes), else MCERT_LAB_HTTPS_PORT_USER; the workspace's c2w
- * port. */
-static int
-start_tls(const struct mcert_lab_opts *o, struct mcert_lab *lab,
-    struct mcert_lab_host *h, const char *standin, struct mcert_error *err)
-{
-	char path[LAB_PATH], v[32];
-	int ret, i, port;
-
-	if ((ret = stop_tls(lab, h, err)) != MCERT_OK)	/* stale pid */
-		return ret;
-	h->tls_changed = 0;
-	h->https_port = geteuid() == 0 ? MCERT_LAB_HTTPS_PORT :
-	    MCERT_LAB_HTTPS_PORT_USER;
-	h->c2w_port = lab_c2w_port(lab);
-	if (h->c2w_port == h->https_port)
-		return mcert_error_set(err, MCERT_E_INVALID, N_("%s: the "
-		    "workspace's c2w port %d is the Web Bridge 3 https port; "
-		    "choose another one (names.c2w_port)"), h->label,
-		    h->c2w_port);
-	for (i = 0; i < 2; i++) {
-		port = i == 0 ? h->https_port : h->c2w_port;
-		if (!port_free(h->addr, port))
-			return mcert_error_set(err, MCERT_E_IO, N_("%s: %s:%d is "
-			    "taken by another program; stop it and start "
-			    "again"), h->label, h->addr, port);
-	}
-	if ((ret = spawn_tls(o, lab, h, standin, err)) != MCERT_OK)
-		return ret;
-	lab_path(path, lab, h->label, "tls.ports");
-	snprintf(v, sizeof(v), "%d %d\n", h->https_port, h->c2w_port);
-	if ((ret = write_text(path, v, 0600, err)) != MCERT_OK)
-		return ret;
-	lab_path(path, lab, h->label, "tls.pid");
-	snprintf(v, sizeof(v), "%ld\n", (long)h->tls_pid);
-	return write_text(path, v, 0600, err);
 }
 
 /* ---- keys (libssh: no ssh-keygen needed) */
@@ -737,7 +249,7 @@ ensure_key(const char *path, const char *comment, char *line, size_t len,
 	snprintf(line, len, "%s %s", ssh_key_type_to_char(ssh_key_type(key)),
 	    b64);
 	snprintf(text, sizeof(text), "%s %s\n", line, comment);
-	ret = write_text(pub, text, 0644, err);
+	ret = lab_write_text(pub, text, 0644, err);
 out:
 	ssh_string_free_char(b64);
 	ssh_key_free(key);
@@ -779,7 +291,7 @@ write_config(const struct mcert_lab *lab, const struct mcert_lab_host *h,
 	    h->label, h->addr, h->port, d, h->label, d, user, h->label, d,
 	    h->label, h->addr, d, standin) == -1)
 		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
-	ret = write_text(path, text, 0600, err);
+	ret = lab_write_text(path, text, 0600, err);
 	free(text);
 	return ret;
 }
@@ -835,7 +347,7 @@ write_known_hosts(struct mcert_lab *lab, char keys[][256],
 		p += snprintf(p, sizeof(text) - (size_t)(p - text),
 		    "[%s]:%d %s\n", lab->hosts[i].addr, lab->hosts[i].port,
 		    keys[i]);
-	return write_text(lab->known_hosts, text, 0600, err);
+	return lab_write_text(lab->known_hosts, text, 0600, err);
 }
 
 /* ---- a lab directory */
@@ -859,7 +371,7 @@ lab_open(const char *dir, int make, struct mcert_lab *lab,
 			return ret;
 		dir = given;
 	}
-	if (make && (ret = make_dirs(dir, err)) != MCERT_OK)
+	if (make && (ret = lab_make_dirs(dir, err)) != MCERT_OK)
 		return ret;
 	if (realpath(dir, lab->dir) == NULL)
 		return mcert_error_set(err, MCERT_E_IO, N_("%s: no lab here (%s); "
@@ -878,7 +390,7 @@ lab_open(const char *dir, int make, struct mcert_lab *lab,
 			    "give a new or empty directory with --dir") :
 			    N_("%s: no lab here (no %s); start one with "
 			    "meetcert lab start"), lab->dir, MCERT_LAB_MARKER);
-		if ((ret = write_text(marker, "meetcert lab\n", 0600, err)) !=
+		if ((ret = lab_write_text(marker, "meetcert lab\n", 0600, err)) !=
 		    MCERT_OK)
 			return ret;
 	}
@@ -890,29 +402,29 @@ lab_open(const char *dir, int make, struct mcert_lab *lab,
 
 		snprintf(h->label, sizeof(h->label), "cms%zu", i + 1);
 		lab_path(path, lab, h->label, "addr");
-		if (read_line(path, v, sizeof(v)) == 0)
+		if (lab_read_line(path, v, sizeof(v)) == 0)
 			snprintf(h->addr, sizeof(h->addr), "%.15s", v);
 		lab_path(path, lab, h->label, "port");
-		if (read_line(path, v, sizeof(v)) == 0)
+		if (lab_read_line(path, v, sizeof(v)) == 0)
 			h->port = atoi(v);
 		lab_path(path, lab, h->label, "pid");
-		if (read_line(path, v, sizeof(v)) == 0)
+		if (lab_read_line(path, v, sizeof(v)) == 0)
 			h->pid = (pid_t)atol(v);
 		lab_path(path, lab, h->label, "sshd_config");
-		h->running = h->pid > 0 && is_lab_sshd(h->pid, path) &&
-		    h->port > 0 && listens(h->pid, h->addr, h->port);
+		h->running = h->pid > 0 && lab_is_sshd(h->pid, path) &&
+		    h->port > 0 && lab_listens(h->pid, h->addr, h->port);
 		lab_path(path, lab, h->label, "tls.ports");
-		if (read_line(path, v, sizeof(v)) == 0 && sscanf(v, "%d %d",
+		if (lab_read_line(path, v, sizeof(v)) == 0 && sscanf(v, "%d %d",
 		    &h->https_port, &h->c2w_port) != 2)
 			h->https_port = h->c2w_port = 0;
 		lab_path(path, lab, h->label, "tls.pid");
-		if (read_line(path, v, sizeof(v)) == 0)
+		if (lab_read_line(path, v, sizeof(v)) == 0)
 			h->tls_pid = (pid_t)atol(v);
 		lab_path(path, lab, h->label, "files");
-		h->tls_running = h->tls_pid > 0 && is_lab_tls(h->tls_pid,
+		h->tls_running = h->tls_pid > 0 && lab_is_tls(h->tls_pid,
 		    path) && h->https_port > 0 && h->c2w_port > 0 &&
-		    listens(h->tls_pid, h->addr, h->https_port) &&
-		    listens(h->tls_pid, h->addr, h->c2w_port);
+		    lab_listens(h->tls_pid, h->addr, h->https_port) &&
+		    lab_listens(h->tls_pid, h->addr, h->c2w_port);
 	}
 	return MCERT_OK;
 }
@@ -928,16 +440,16 @@ start_host(const struct mcert_lab_opts *o, struct mcert_lab *lab, size_t i,
 	char path[LAB_PATH], v[32];
 	int ret, tries, recorded = h->port > 0 && *h->addr != '\0';
 
-	if ((ret = stop_host(lab, h, err)) != MCERT_OK)	/* stale pid */
+	if ((ret = lab_stop_host(lab, h, err)) != MCERT_OK)	/* stale pid */
 		return ret;
 	h->changed = 0;
 	lab_path(path, lab, h->label, "files");
-	if ((ret = make_dirs(path, err)) != MCERT_OK)
+	if ((ret = lab_make_dirs(path, err)) != MCERT_OK)
 		return ret;
 	lab_path(path, lab, h->label, "host_key");
 	if ((ret = ensure_key(path, h->label, key, keylen, err)) != MCERT_OK)
 		return ret;
-	if (recorded && !port_free(h->addr, h->port))
+	if (recorded && !lab_port_free(h->addr, h->port))
 		return mcert_error_set(err, MCERT_E_IO, N_("%s: %s:%d is taken "
 		    "by another program; stop it, or remove this lab (meetcert "
 		    "lab stop --purge) and start a new one"), h->label, h->addr,
@@ -946,13 +458,13 @@ start_host(const struct mcert_lab_opts *o, struct mcert_lab *lab, size_t i,
 		/* another lab starting at the same time took it: wait a
 		 * little, not the same for both, and choose again */
 		if (tries > 0)
-			sleep_ms((long)(((unsigned long)getpid() * 2654435761UL +
-			    (unsigned long)now_ms()) % 150));
-		if (!recorded && (ret = choose_address(lab, i, err)) !=
+			lab_sleep_ms((long)(((unsigned long)getpid() * 2654435761UL +
+			    (unsigned long)lab_now_ms()) % 150));
+		if (!recorded && (ret = lab_choose_address(lab, i, err)) !=
 		    MCERT_OK)
 			return ret;
 		if ((ret = write_config(lab, h, standin, user, err)) !=
-		    MCERT_OK || (ret = spawn_host(o, lab, h, err)) != 1)
+		    MCERT_OK || (ret = lab_spawn_host(o, lab, h, err)) != 1)
 			break;
 		if (recorded)	/* taken between the check and sshd */
 			return mcert_error_set(err, MCERT_E_IO, N_("%s: %s:%d is "
@@ -965,15 +477,15 @@ start_host(const struct mcert_lab_opts *o, struct mcert_lab *lab, size_t i,
 		    "listen; start again"), h->label);
 	lab_path(path, lab, h->label, "addr");
 	snprintf(v, sizeof(v), "%s\n", h->addr);
-	if ((ret = write_text(path, v, 0600, err)) != MCERT_OK)
+	if ((ret = lab_write_text(path, v, 0600, err)) != MCERT_OK)
 		return ret;
 	lab_path(path, lab, h->label, "port");
 	snprintf(v, sizeof(v), "%d\n", h->port);
-	if ((ret = write_text(path, v, 0600, err)) != MCERT_OK)
+	if ((ret = lab_write_text(path, v, 0600, err)) != MCERT_OK)
 		return ret;
 	lab_path(path, lab, h->label, "pid");
 	snprintf(v, sizeof(v), "%ld\n", (long)h->pid);
-	return write_text(path, v, 0600, err);
+	return lab_write_text(path, v, 0600, err);
 }
 
 int
@@ -1001,10 +513,10 @@ mcert_lab_start(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 	else if ((ret = mcert_lab_standin(standin, sizeof(standin), err)) !=
 	    MCERT_OK)
 		return ret;
-	if ((ret = check_config_path(standin, err)) != MCERT_OK ||
-	    (o->dir != NULL && (ret = check_config_path(o->dir, err)) !=
+	if ((ret = lab_check_config_path(standin, err)) != MCERT_OK ||
+	    (o->dir != NULL && (ret = lab_check_config_path(o->dir, err)) !=
 	    MCERT_OK) || (ret = lab_open(o->dir, 1, lab, err)) != MCERT_OK ||
-	    (ret = check_config_path(lab->dir, err)) != MCERT_OK)
+	    (ret = lab_check_config_path(lab->dir, err)) != MCERT_OK)
 		return ret;
 	/* sshd started as root insists on its privilege separation dir. */
 	if (geteuid() == 0 && mkdir("/run/sshd", 0755) == -1 &&
@@ -1031,7 +543,7 @@ mcert_lab_start(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 		/* Leave nothing half-started: stop what this call started. */
 		for (i = 0; i < MCERT_LAB_NHOSTS; i++)
 			if (lab->hosts[i].changed)
-				stop_host(lab, &lab->hosts[i], NULL);
+				lab_stop_host(lab, &lab->hosts[i], NULL);
 		return ret;
 	}
 	/* The listeners last (they read the workspace's c2w port); one that
@@ -1039,7 +551,7 @@ mcert_lab_start(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 	for (i = 0; i < MCERT_LAB_NHOSTS; i++) {
 		struct mcert_error terr = { 0 };
 
-		if (!lab->hosts[i].tls_running && start_tls(o, lab,
+		if (!lab->hosts[i].tls_running && lab_start_tls(o, lab,
 		    &lab->hosts[i], standin, &terr) != MCERT_OK)
 			snprintf(lab->hosts[i].tls_error,
 			    sizeof(lab->hosts[i].tls_error), "%s", terr.msg);
@@ -1068,8 +580,8 @@ mcert_lab_stop(const char *dir, int purge, struct mcert_lab *lab,
 	if ((ret = lab_open(dir, 0, lab, err)) != MCERT_OK)
 		return ret;
 	for (i = 0; i < MCERT_LAB_NHOSTS; i++)
-		if ((ret = stop_tls(lab, &lab->hosts[i], err)) != MCERT_OK ||
-		    (ret = stop_host(lab, &lab->hosts[i], err)) != MCERT_OK)
+		if ((ret = lab_stop_tls(lab, &lab->hosts[i], err)) != MCERT_OK ||
+		    (ret = lab_stop_host(lab, &lab->hosts[i], err)) != MCERT_OK)
 			return ret;
 	if (!purge)
 		return MCERT_OK;
@@ -1091,3 +603,4 @@ mcert_lab_status(const char *dir, struct mcert_lab *lab,
 {
 	return lab_open(dir, 0, lab, err);
 }
+

@@ -183,28 +183,38 @@ lab_choose_address(struct mcert_lab *lab, size_t i,
 	    LAB_FIRST_ADDR);
 }
 
-/* Stops h's sshd if it is the one recorded (SIGTERM, then SIGKILL). */
+/* Stops pid when is_ours(pid, arg) still says it is the process recorded:
+ * SIGTERM, then SIGKILL, each waited for.  1 when it is gone, 0 when it
+ * will not stop; *changed is set when a signal was sent. */
+static int
+stop_checked(pid_t pid, int (*is_ours)(pid_t, const char *), const char *arg,
+    int *changed)
+{
+	long until;
+	int sig;
+
+	for (sig = 0; pid > 0 && is_ours(pid, arg) && sig < 2; sig++) {
+		kill(pid, sig == 0 ? SIGTERM : SIGKILL);
+		*changed = 1;
+		until = lab_now_ms() + (sig == 0 ? 3000 : 2000);
+		while (is_ours(pid, arg) && lab_now_ms() < until)
+			lab_sleep_ms(20);
+		/* our own child (one that failed to start) */
+		waitpid(pid, NULL, WNOHANG);
+	}
+	return !(pid > 0 && is_ours(pid, arg));
+}
+
+/* Stops h's sshd if it is the one recorded. */
 int
 lab_stop_host(struct mcert_lab *lab, struct mcert_lab_host *h,
     struct mcert_error *err)
 {
 	char config[LAB_PATH], pidfile[LAB_PATH];
-	long until;
-	int sig;
 
 	lab_path(config, lab, h->label, "sshd_config");
 	lab_path(pidfile, lab, h->label, "pid");
-	for (sig = 0; h->pid > 0 && lab_is_sshd(h->pid, config) && sig < 2;
-	    sig++) {
-		kill(h->pid, sig == 0 ? SIGTERM : SIGKILL);
-		h->changed = 1;
-		until = lab_now_ms() + (sig == 0 ? 3000 : 2000);
-		while (lab_is_sshd(h->pid, config) && lab_now_ms() < until)
-			lab_sleep_ms(20);
-		/* our own child (an sshd that failed to listen) */
-		waitpid(h->pid, NULL, WNOHANG);
-	}
-	if (h->pid > 0 && lab_is_sshd(h->pid, config))
+	if (!stop_checked(h->pid, lab_is_sshd, config, &h->changed))
 		return mcert_error_set(err, MCERT_E_IO, N_("%s: sshd (PID %ld) "
 		    "does not stop; stop it with kill -9 %ld"), h->label,
 		    (long)h->pid, (long)h->pid);
@@ -321,28 +331,16 @@ lab_is_tls(pid_t pid, const char *files)
 	return strcmp(cwd, files) == 0;
 }
 
-/* Stops h's TLS listener if it is the one recorded (SIGTERM, then
- * SIGKILL). */
+/* Stops h's TLS listener if it is the one recorded. */
 int
 lab_stop_tls(struct mcert_lab *lab, struct mcert_lab_host *h,
     struct mcert_error *err)
 {
 	char files[LAB_PATH], pidfile[LAB_PATH];
-	long until;
-	int sig;
 
 	lab_path(files, lab, h->label, "files");
 	lab_path(pidfile, lab, h->label, "tls.pid");
-	for (sig = 0; h->tls_pid > 0 && lab_is_tls(h->tls_pid, files) &&
-	    sig < 2; sig++) {
-		kill(h->tls_pid, sig == 0 ? SIGTERM : SIGKILL);
-		h->tls_changed = 1;
-		until = lab_now_ms() + (sig == 0 ? 3000 : 2000);
-		while (lab_is_tls(h->tls_pid, files) && lab_now_ms() < until)
-			lab_sleep_ms(20);
-		waitpid(h->tls_pid, NULL, WNOHANG);
-	}
-	if (h->tls_pid > 0 && lab_is_tls(h->tls_pid, files))
+	if (!stop_checked(h->tls_pid, lab_is_tls, files, &h->tls_changed))
 		return mcert_error_set(err, MCERT_E_IO, N_("%s: the TLS "
 		    "listener (PID %ld) does not stop; stop it with kill -9 %ld"),
 		    h->label, (long)h->tls_pid, (long)h->tls_pid);

@@ -4,6 +4,7 @@
 #define MCERT_CLI_H
 
 #include "load.h"
+#include "verify.h"
 #include "i18n.h"
 
 /* Exit codes: the check holds, the check fails, unusable input or usage. */
@@ -67,6 +68,9 @@ const struct mcert_object *cli_load_one(const char *path,
     enum mcert_kind kind, const char *what, const struct mcert_passphrase *pp,
     struct mcert_file **f);
 
+/* "364 days left" or "expired 3 days ago", on stdout. */
+void cli_print_days_left(long days);
+
 /* Prints each warning of f on stderr. */
 struct mcert_findings;
 void cli_print_warnings(const struct mcert_findings *f);
@@ -85,5 +89,8 @@ int cli_verify_report(const char *what, const struct mcert_verify_opts *vo,
 
 /* The system's trust store file, as OpenSSL finds it (SSL_CERT_FILE). */
 const char *cli_system_store(void);
+
+/* --role: server, client or any; -1 for anything else. */
+int cli_parse_role(const char *s, enum mcert_role *role);
 
 #endif

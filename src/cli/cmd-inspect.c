@@ -189,12 +189,7 @@ print_cert(const struct mcert_cert_info *ci)
 	    mcert_time_iso(ci->not_before, nb, sizeof(nb)));
 	printf("    %-20s %s (", _("not after"),
 	    mcert_time_iso(ci->not_after, na, sizeof(na)));
-	if (ci->days_left >= 0)
-		printf(ngettext("%ld day left", "%ld days left",
-		    (unsigned long)ci->days_left), ci->days_left);
-	else
-		printf(ngettext("expired %ld day ago", "expired %ld days ago",
-		    (unsigned long)-ci->days_left), -ci->days_left);
+	cli_print_days_left(ci->days_left);
 	printf(")%s\n", flag[fi]);
 	print_list_start(_("subjectAltName"));
 	if (ci->nsan == 0)

@@ -1,7 +1,5 @@
 #include "config.h"
 
-#include <arpa/inet.h>
-
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +11,7 @@
 #include <openssl/x509.h>
 
 #include "cli.h"
+#include "names.h"
 #include "probe.h"
 #include "timefmt.h"
 #include "verify.h"
@@ -75,29 +74,6 @@ bad:
 	cli_error(_("'%s' is not HOST:PORT; write it as cms1.example.com:443, "
 	    "192.0.2.10:443 or [2001:db8::10]:443"), arg);
 	return -1;
-}
-
-static int
-is_address(const char *s)
-{
-	unsigned char buf[16];
-
-	return inet_pton(AF_INET, s, buf) == 1 ||
-	    inet_pton(AF_INET6, s, buf) == 1;
-}
-
-static int
-parse_role(const char *s, enum mcert_role *role)
-{
-	if (strcmp(s, "server") == 0)
-		*role = MCERT_ROLE_SERVER;
-	else if (strcmp(s, "client") == 0)
-		*role = MCERT_ROLE_CLIENT;
-	else if (strcmp(s, "any") == 0)
-		*role = MCERT_ROLE_ANY;
-	else
-		return -1;
-	return 0;
 }
 
 static int
@@ -231,12 +207,7 @@ print_presented_one(size_t pos, const struct mcert_cert_info *ci)
 	printf("    %-20s %s\n", _("issuer"), ci->issuer);
 	printf("    %-20s %s (", _("not after"),
 	    mcert_time_iso(ci->not_after, na, sizeof(na)));
-	if (ci->days_left >= 0)
-		printf(ngettext("%ld day left", "%ld days left",
-		    (unsigned long)ci->days_left), ci->days_left);
-	else
-		printf(ngettext("expired %ld day ago", "expired %ld days ago",
-		    (unsigned long)-ci->days_left), -ci->days_left);
+	cli_print_days_left(ci->days_left);
 	printf(")\n    %-20s %s\n", _("SHA-256"), ci->sha256);
 }
 
@@ -248,7 +219,7 @@ print_presented(const struct probe_cli *pc, time_t now)
 	size_t i;
 
 	printf("%s", pc->target);
-	if (!is_address(pc->host) && pc->pr.address[0] != '\0')
+	if (!mcert_name_is_ip(pc->host) && pc->pr.address[0] != '\0')
 		printf(" (%s)", pc->pr.address);
 	printf(": %s, %s, ", pc->pr.protocol, pc->pr.cipher);
 	printf(ngettext("%zu certificate presented",
@@ -411,7 +382,7 @@ parse_option(struct probe_cli *pc, int c)
 		pc->ca[pc->nca++] = optarg;
 		return 0;
 	case OPT_ROLE:
-		if (parse_role(optarg, &pc->vo.role) == 0)
+		if (cli_parse_role(optarg, &pc->vo.role) == 0)
 			return 0;
 		cli_error(_("--role: '%s' is not server, client or any"),
 		    optarg);
@@ -459,9 +430,9 @@ run(int argc, char **argv)
 		goto out;
 	/* A name is checked against the leaf and sent as SNI, which may not
 	 * be an address (RFC 6066 §3). */
-	if (pc.vo.name == NULL && !is_address(pc.host))
+	if (pc.vo.name == NULL && !mcert_name_is_ip(pc.host))
 		pc.vo.name = pc.host;
-	if (pc.vo.name != NULL && !is_address(pc.vo.name))
+	if (pc.vo.name != NULL && !mcert_name_is_ip(pc.vo.name))
 		pc.po.sni = pc.vo.name;
 	ret = probe(&pc);
 out:

@@ -190,8 +190,8 @@ out:
 	return ret;
 }
 
-static int
-parse_role(const char *s, enum mcert_role *role)
+int
+cli_parse_role(const char *s, enum mcert_role *role)
 {
 	if (strcmp(s, "server") == 0)
 		*role = MCERT_ROLE_SERVER;
@@ -236,7 +236,7 @@ run(int argc, char **argv)
 			ca = optarg;
 			break;
 		case OPT_ROLE:
-			if (parse_role(optarg, &vo.role) != 0) {
+			if (cli_parse_role(optarg, &vo.role) != 0) {
 				cli_error(_("--role: '%s' is not server, client "
 				    "or any"), optarg);
 				return CLI_USAGE;

@@ -152,6 +152,17 @@ cli_path(const char *dir, const char *base, const char *ext)
 }
 
 void
+cli_print_days_left(long days)
+{
+	if (days >= 0)
+		printf(ngettext("%ld day left", "%ld days left",
+		    (unsigned long)days), days);
+	else
+		printf(ngettext("expired %ld day ago", "expired %ld days ago",
+		    (unsigned long)-days), -days);
+}
+
+void
 cli_print_warnings(const struct mcert_findings *f)
 {
 	size_t i;

@@ -12,6 +12,7 @@
 
 #include "i18n.h"
 #include "load.h"
+#include "names.h"
 #include "mmp.h"
 #include "probe.h"
 #include "screens.h"
@@ -127,12 +128,6 @@ probe_one(void *arg)
 	return NULL;
 }
 
-static int
-is_address(const char *s)
-{
-	return strspn(s, "0123456789.") == strlen(s) || strchr(s, ':') != NULL;
-}
-
 /* out[label][service] gets result appended. */
 static void
 file_result(json_t *out, const char *label, const char *service,
@@ -172,7 +167,7 @@ probe_all(struct validate *v, struct wiz_job *job)
 				pa[n].service = v->rows[r]->id;
 				pa[n].host = mcert_ws_host_address(wh);
 				pa[n].sni = wh->fqdn != NULL &&
-				    !is_address(wh->fqdn) ? wh->fqdn : NULL;
+				    !mcert_name_is_ip(wh->fqdn) ? wh->fqdn : NULL;
 				pa[n].port = pt[k];
 				wiz_job_post(job, _("Probing %s:%d..."),
 				    pa[n].host, pt[k]);

@@ -66,6 +66,21 @@ mcert_sync_parent(const char *path)
 }
 
 int
+mcert_write_fd(int fd, const char *path, const void *data, size_t len,
+    mode_t mode, struct mcert_error *err)
+{
+	int ok = fchmod(fd, mode) != -1 && write_all(fd, data, len) != -1 &&
+	    fsync(fd) != -1;
+
+	if (close(fd) == -1)
+		ok = 0;
+	if (!ok)
+		return mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write "
+		    "it: %s"), path, strerror(errno));
+	return MCERT_OK;
+}
+
+int
 mcert_write_new(const char *path, const void *data, size_t len,
     mode_t mode, struct mcert_error *err)
 {
@@ -90,19 +105,10 @@ mcert_write_new(const char *path, const void *data, size_t len,
 		free(tmp);
 		return MCERT_E_IO;
 	}
-	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
-	    fsync(fd) == -1) {
-		mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write it: %s"),
-		    path, strerror(errno));
+	e = mcert_write_fd(fd, path, data, len, mode, err);
+	fd = -1;	/* closed */
+	if (e != MCERT_OK)
 		goto out;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write it: %s"),
-		    path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
 	/* link() fails rather than replace: the last word on overwriting. */
 	if (link(tmp, path) == -1) {
 		if (errno == EEXIST)

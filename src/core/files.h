@@ -14,6 +14,11 @@
 int mcert_write_new(const char *path, const void *data, size_t len,
     mode_t mode, struct mcert_error *err);
 
+/* Sets fd's mode, writes all of data, syncs and closes fd (always): the
+ * temporary file of path, which a failure names. */
+int mcert_write_fd(int fd, const char *path, const void *data, size_t len,
+    mode_t mode, struct mcert_error *err);
+
 /* Syncs the directory that holds path, so that a new name in it lasts. */
 void mcert_sync_parent(const char *path);
 

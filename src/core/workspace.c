@@ -592,7 +592,7 @@ mcert_ws_save(const struct mcert_workspace *ws, const char *path,
 	struct mcert_error e = { 0 };
 	char *text = NULL, *tmp = NULL;
 	size_t len;
-	int fd = -1, ret = MCERT_E_IO;
+	int fd = -1, ret = MCERT_E_IO, r;
 
 	/* Never replace what this meetcert cannot read: it may be a newer
 	 * version's, or the only copy of a damaged one. */
@@ -614,20 +614,12 @@ mcert_ws_save(const struct mcert_workspace *ws, const char *path,
 		    path, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, 0600) == -1 || write(fd, text, len + 1) !=
-	    (ssize_t)(len + 1) || fsync(fd) == -1) {
-		mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write it: %s"),
-		    path, strerror(errno));
-		goto out;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write it: %s"),
-		    path, strerror(errno));
+	r = mcert_write_fd(fd, path, text, len + 1, 0600, err);
+	fd = -1;	/* closed */
+	if (r != MCERT_OK) {
 		unlink(tmp);
 		goto out;
 	}
-	fd = -1;
 	if (rename(tmp, path) == -1) {
 		mcert_error_set(err, MCERT_E_IO, N_("%s: cannot write it: %s"),
 		    path, strerror(errno));

@@ -25,6 +25,11 @@
 #   rig_sftp NAME BATCHFILE       sftp -b BATCHFILE, to NAME
 #   rig_dir NAME                  the host's flat SFTP directory
 #   rig_stop NAME                 stop the host's sshd
+#   ok DESC CMD..., skip DESC WHY, has TEXT, lacks TEXT, rig_done
+#                                 TAP: a case passes when CMD succeeds (on a
+#                                 failure the last output, $RIG/out, is shown);
+#                                 has/lacks look for a fixed string in it;
+#                                 rig_done prints the plan, fails on a failure
 #   rig_tls NAME [HTTPS [C2W]]    optional: Web Bridge 3's ports for NAME,
 #                                 mmp-standin --serve on NAME's address,
 #                                 presenting what NAME has bound (https port
@@ -153,23 +158,30 @@ rig_share_with_user() {
 	chmod 666 "$RIG/cluster.json"
 }
 
+# rig_wait_log PID LOG PATTERN: until LOG shows PATTERN (0), or PID has
+# ended or 5 s have passed (1).
+rig_wait_log() {
+	rig_w=0
+	while [ $rig_w -lt 250 ]; do
+		grep -q "$3" "$2" && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.02
+		rig_w=$((rig_w + 1))
+	done
+	return 1
+}
+
 # rig_start NAME: starts sshd with $RIG/NAME/sshd_config.  0 when it
 # listens, 2 when the port was taken, 1 on any other failure.
 rig_start() {
 	rig_h=$RIG/$1
 	"$SSHD" -D -e -f "$rig_h/sshd_config" 2>"$rig_h/sshd.log" &
 	rig_p=$!
-	rig_w=0
-	while [ $rig_w -lt 250 ]; do	# up to 5 s
-		if grep -q 'Server listening' "$rig_h/sshd.log"; then
-			rig_pids="$rig_pids $rig_p"
-			echo "$rig_p" >"$rig_h/pid"
-			return 0
-		fi
-		kill -0 "$rig_p" 2>/dev/null || break
-		sleep 0.02
-		rig_w=$((rig_w + 1))
-	done
+	if rig_wait_log "$rig_p" "$rig_h/sshd.log" 'Server listening'; then
+		rig_pids="$rig_pids $rig_p"
+		echo "$rig_p" >"$rig_h/pid"
+		return 0
+	fi
 	kill "$rig_p" 2>/dev/null
 	wait "$rig_p" 2>/dev/null
 	grep -q -i 'bind' "$rig_h/sshd.log" && return 2
@@ -290,20 +302,50 @@ rig_tls() {
 	    MMP_HTTPS_PORT=$rig_https MMP_C2W_PORT=$rig_c2w \
 	    "$MMP_STANDIN" --serve 2>"$rig_h/tls.log" &
 	rig_p=$!
-	rig_w=0
-	while [ $rig_w -lt 250 ]; do	# up to 5 s
-		if grep -q '^mmp-standin: serving' "$rig_h/tls.log"; then
-			rig_pids="$rig_pids $rig_p"
-			echo "$rig_p" >"$rig_h/tls.pid"
-			echo "$rig_https $rig_c2w" >"$rig_h/tls.ports"
-			return 0
-		fi
-		kill -0 "$rig_p" 2>/dev/null || break
-		sleep 0.02
-		rig_w=$((rig_w + 1))
-	done
+	if rig_wait_log "$rig_p" "$rig_h/tls.log" '^mmp-standin: serving'; then
+		rig_pids="$rig_pids $rig_p"
+		echo "$rig_p" >"$rig_h/tls.pid"
+		echo "$rig_https $rig_c2w" >"$rig_h/tls.ports"
+		return 0
+	fi
 	kill "$rig_p" 2>/dev/null
 	wait "$rig_p" 2>/dev/null
 	sed 's/^/# mmp-standin --serve: /' "$rig_h/tls.log" >&2
 	return 1
+}
+
+# ---- TAP for the scripts that drive the rig
+
+tap_n=0
+tap_fails=0
+
+ok() {	# ok DESCRIPTION CONDITION-COMMAND...
+	tap_desc=$1
+	shift
+	tap_n=$((tap_n + 1))
+	if "$@"; then
+		echo "ok $tap_n - $tap_desc"
+	else
+		echo "not ok $tap_n - $tap_desc"
+		tap_fails=$((tap_fails + 1))
+		[ -f "$RIG/out" ] && sed 's/^/# /' "$RIG/out" | tail -40
+	fi
+}
+
+skip() {	# skip DESCRIPTION REASON
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $2"
+}
+
+has() {	# has TEXT: the last output ($RIG/out) holds the fixed string
+	grep -F -q -- "$1" "$RIG/out"
+}
+
+lacks() {
+	! grep -F -q -- "$1" "$RIG/out"
+}
+
+rig_done() {
+	echo "1..$tap_n"
+	[ "$tap_fails" = 0 ]
 }

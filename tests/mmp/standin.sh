@@ -13,30 +13,6 @@ if ! rig_have_ssh; then
 	exit 0
 fi
 
-tap_n=0
-fails=0
-ok() {	# ok DESCRIPTION CONDITION-COMMAND...
-	desc=$1
-	shift
-	tap_n=$((tap_n + 1))
-	if "$@"; then
-		echo "ok $tap_n - $desc"
-	else
-		echo "not ok $tap_n - $desc"
-		fails=$((fails + 1))
-		[ -f "$RIG/out" ] && sed 's/^/# /' "$RIG/out"
-	fi
-}
-skip() {	# skip DESCRIPTION REASON
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $1 # SKIP $2"
-}
-has() {	# has TEXT: the last output ($RIG/out) holds the fixed string
-	grep -F -q -- "$1" "$RIG/out"
-}
-lacks() {
-	! grep -F -q -- "$1" "$RIG/out"
-}
 mmp() {	# mmp HOST COMMAND...: the commands in one shell session, prompts cut
 	mmp_h=$1
 	shift
@@ -510,5 +486,4 @@ auth_case kbdint ki 127.0.0.44 keyboard-interactive
 
 ok "no sanitizer report from the stand-in" \
     sh -c '! grep -q -E "Sanitizer|runtime error" "$0"' "$RIG/ssh.err"
-echo "1..$tap_n"
-[ $fails -eq 0 ]
+rig_done

@@ -11,7 +11,6 @@
 #include "cli.h"
 #include "csr.h"
 #include "plan.h"
-#include "remote.h"
 
 enum { OPT_FORMAT = 256, OPT_SERVICES };
 

@@ -422,6 +422,60 @@ mcert_ws_binding(const struct mcert_workspace *ws, const char *host,
 }
 
 int
+mcert_ws_set_bound(struct mcert_workspace *ws, const char *host,
+    const char *service, json_t *files, struct mcert_error *err)
+{
+	json_t *bound = child(ws->root, "bound"), *h;
+
+	if (bound == NULL || (h = child(bound, host)) == NULL ||
+	    json_object_set_new(h, service, json_deep_copy(files)) != 0)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	return MCERT_OK;
+}
+
+json_t *
+mcert_ws_bound(const struct mcert_workspace *ws, const char *host,
+    const char *service)
+{
+	return json_object_get(json_object_get(json_object_get(ws->root,
+	    "bound"), host), service);
+}
+
+int
+mcert_ws_add_guess(struct mcert_workspace *ws, const char *field,
+    const char *why, struct mcert_error *err)
+{
+	json_t *g = child(ws->root, "guesses");
+
+	if (g == NULL || json_object_set_new(g, field, json_string(why)) != 0)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	return MCERT_OK;
+}
+
+int
+mcert_ws_renew(struct mcert_workspace *ws, struct mcert_error *err)
+{
+	json_t *bound = json_object_get(ws->root, "bound"), *svcs, *b;
+	const char *host, *id;
+	int r = MCERT_OK;
+
+	if (ws->generation >= 9999)
+		return mcert_error_set(err, MCERT_E_INVALID, N_("generation: "
+		    "%d renewals is the most a workspace holds; start a new "
+		    "workspace with meetcert discover"), ws->generation);
+	if (json_object_set_new(ws->root, "generation",
+	    json_integer(ws->generation + 1)) != 0)
+		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
+	ws->generation++;
+	json_object_del(ws->root, "previous");
+	json_object_foreach(bound, host, svcs)
+		json_object_foreach(svcs, id, b)
+			if (r == MCERT_OK)
+				r = mcert_ws_record_binding(ws, host, id, b, err);
+	return r;
+}
+
+int
 mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err)
 {
 	json_t *root = ws->root, *names, *hosts, *h, *v;

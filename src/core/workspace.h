@@ -163,6 +163,29 @@ int mcert_ws_record_binding(struct mcert_workspace *ws, const char *host,
 json_t *mcert_ws_binding(const struct mcert_workspace *ws, const char *host,
     const char *service);
 
+/* What meetcert knows is bound for a service whose status screen does not
+ * name its files (the database cluster's certs): "bound": {LABEL:
+ * {SERVICE: {placeholder: file}}}.  Deploy records it once the
+ * certificates are bound; discover from the files it found.  Status,
+ * expiry and rollback read it.  set copies files. */
+int mcert_ws_set_bound(struct mcert_workspace *ws, const char *host,
+    const char *service, json_t *files, struct mcert_error *err);
+/* The record, or NULL (borrowed). */
+json_t *mcert_ws_bound(const struct mcert_workspace *ws, const char *host,
+    const char *service);
+
+/* Something discover had to guess: "guesses": {FIELD: why}, FIELD named
+ * as a workspace error names it ("hosts[1].db", "names.join_url"). */
+int mcert_ws_add_guess(struct mcert_workspace *ws, const char *field,
+    const char *why, struct mcert_error *err);
+
+/* Starts a renewal: the next generation (every file name is new, so the
+ * live files are never touched), with "previous" begun afresh and each
+ * "bound" record (the database's) copied into it as what to put back.
+ * Certificate states of the old generation stay as they were (their names
+ * differ).  Save to keep it. */
+int mcert_ws_renew(struct mcert_workspace *ws, struct mcert_error *err);
+
 /* Rebuilds the typed view after root was changed. */
 int mcert_ws_refresh(struct mcert_workspace *ws, struct mcert_error *err);
 

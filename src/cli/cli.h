@@ -39,6 +39,8 @@ extern const struct cli_cmd cmd_make;
 extern const struct cli_cmd cmd_server_csr;
 extern const struct cli_cmd cmd_deploy;
 extern const struct cli_cmd cmd_status;
+extern const struct cli_cmd cmd_renew;
+extern const struct cli_cmd cmd_rollback;
 extern const struct cli_cmd cmd_lab;
 
 /* "meetcert: " + message on stderr, one line. */

@@ -53,13 +53,12 @@
 #include <termios.h>
 #include <time.h>
 
-#include <openssl/pem.h>
-
 #include "ca.h"
 #include "csr.h"
 #include "keygen.h"
 #include "load.h"
 #include "names.h"
+#include "pem.h"
 #include "verify.h"
 #include "x509.h"
 
@@ -72,18 +71,15 @@
 static char *
 pem_text(X509 *x, X509_REQ *r, size_t *len)
 {
-	BIO *b = BIO_new(BIO_s_mem());
-	char *data, *out = NULL;
-	long n;
+	unsigned char *der = NULL;
+	char *out = NULL;
+	int n;
 
-	if (b != NULL && (x != NULL ? PEM_write_bio_X509(b, x) :
-	    PEM_write_bio_X509_REQ(b, r)) == 1 &&
-	    (n = BIO_get_mem_data(b, &data)) > 0 &&
-	    (out = malloc((size_t)n)) != NULL) {
-		memcpy(out, data, (size_t)n);
-		*len = (size_t)n;
-	}
-	BIO_free(b);
+	n = x != NULL ? i2d_X509(x, &der) : i2d_X509_REQ(r, &der);
+	if (n > 0 && (out = mcert_pem_encode(x != NULL ? "CERTIFICATE" :
+	    "CERTIFICATE REQUEST", der, (size_t)n)) != NULL)
+		*len = strlen(out);
+	OPENSSL_free(der);
 	return out;
 }
 

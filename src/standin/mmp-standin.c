@@ -36,6 +36,10 @@
  *                          stay: a pki csr may leave its key without a CSR)
  *   MMP_CONNECT_DELAY_MS=N a joining or connecting node shows "Connecting"
  *                          for N ms, then "Connected" (default 300)
+ *   MMP_SERVE_STALE=1      --serve: each port goes on presenting what it
+ *                          presented last, whatever is bound since (a
+ *                          service that has not picked up its new
+ *                          certificate); read on each TLS connection
  *
  * What it prints, command by command ("Invalid command" for any other
  * form; "FAILURE: <file>: file not found" for a file not in the directory;
@@ -83,6 +87,8 @@
 #define KNOBS_FILE ".mmp-knobs"
 
 const char *host = "cms";
+static const struct standin_knobs knob_defaults = { .drop_after = -1,
+    .drop_mid_upload = -1, .disk_bytes = -1, .connect_delay_ms = 300 };
 struct standin_knobs knobs = { .drop_after = -1, .drop_mid_upload = -1,
     .disk_bytes = -1, .connect_delay_ms = 300 };
 json_t *state;
@@ -97,6 +103,7 @@ static const struct {
 	{ "MMP_SLOW_MS", &knobs.slow_ms },
 	{ "MMP_DISK_BYTES", &knobs.disk_bytes },
 	{ "MMP_CONNECT_DELAY_MS", &knobs.connect_delay_ms },
+	{ "MMP_SERVE_STALE", &knobs.serve_stale },
 };
 #define NLONG_KNOBS (sizeof(long_knobs) / sizeof(long_knobs[0]))
 
@@ -118,15 +125,18 @@ knob_set(const char *name, const char *value)
 			*long_knobs[i].value = strtol(value, NULL, 10);
 }
 
-static void
+void
 knobs_read(void)
 {
 	char line[512], *eq, *v;
 	size_t i;
 	FILE *f;
 
+	knobs = knob_defaults;
 	if (getenv("MMP_FAIL_ON") != NULL)
 		knob_set("MMP_FAIL_ON", getenv("MMP_FAIL_ON"));
+	if (getenv("MMP_DROP_ON") != NULL)
+		knob_set("MMP_DROP_ON", getenv("MMP_DROP_ON"));
 	for (i = 0; i < NLONG_KNOBS; i++)
 		if ((v = getenv(long_knobs[i].name)) != NULL)
 			knob_set(long_knobs[i].name, v);

@@ -181,6 +181,39 @@ serve_wait(int fd, short events, long long deadline)
 
 /* One connection on a listening socket, from accept to close, within
  * SERVE_CONN_MS. */
+/* What slot presented last (MMP_SERVE_STALE), with its description. */
+static struct {
+	const char *slot;
+	SSL_CTX *ctx;
+	char what[1200];
+} kept[2];
+
+/* serve_ctx, or with MMP_SERVE_STALE what the slot presented last. */
+static SSL_CTX *
+serve_kept(const char *slot, char *why, size_t whylen)
+{
+	SSL_CTX *ctx;
+	size_t i;
+
+	for (i = 0; i < 2 && kept[i].slot != NULL &&
+	    strcmp(kept[i].slot, slot) != 0; i++)
+		;
+	if (i == 2)
+		return serve_ctx(slot, why, whylen);
+	if (knobs.serve_stale > 0 && kept[i].ctx != NULL &&
+	    SSL_CTX_up_ref(kept[i].ctx) == 1) {
+		snprintf(why, whylen, "%s (stale)", kept[i].what);
+		return kept[i].ctx;
+	}
+	if ((ctx = serve_ctx(slot, why, whylen)) == NULL)
+		return NULL;
+	SSL_CTX_free(kept[i].ctx);
+	kept[i].slot = slot;
+	kept[i].ctx = SSL_CTX_up_ref(ctx) == 1 ? ctx : NULL;
+	snprintf(kept[i].what, sizeof(kept[i].what), "%s", why);
+	return ctx;
+}
+
 static void
 serve_one(int lfd, int port, const char *slot)
 {
@@ -194,7 +227,8 @@ serve_one(int lfd, int port, const char *slot)
 	    -1)
 		return;
 	deadline = now_ms() + SERVE_CONN_MS;
-	if ((ctx = serve_ctx(slot, why, sizeof(why))) == NULL) {
+	knobs_read();
+	if ((ctx = serve_kept(slot, why, sizeof(why))) == NULL) {
 		serve_log(port, "refused: %s", why);
 		close(fd);
 		return;

@@ -23,9 +23,14 @@ struct standin_knobs {
 	long slow_ms;
 	long disk_bytes;
 	long connect_delay_ms;
+	long serve_stale;
 };
 
 extern struct standin_knobs knobs;
+
+/* mmp-standin.c: the knobs from their defaults, the environment, then
+ * $MMP_DIR/.mmp-knobs (the file wins). */
+void knobs_read(void);
 extern const char *host;	/* MMP_HOST: the prompt and hostname */
 extern json_t *state;		/* the state file while a command runs */
 extern FILE *in;		/* where the shell and its questions read */

@@ -39,6 +39,7 @@ extern const struct cli_cmd cmd_make;
 extern const struct cli_cmd cmd_server_csr;
 extern const struct cli_cmd cmd_deploy;
 extern const struct cli_cmd cmd_status;
+extern const struct cli_cmd cmd_discover;
 extern const struct cli_cmd cmd_lab;
 
 /* "meetcert: " + message on stderr, one line. */

@@ -27,6 +27,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_server_csr,
 	&cmd_deploy,
 	&cmd_status,
+	&cmd_discover,
 	&cmd_lab,
 	&cmd_probe,
 };

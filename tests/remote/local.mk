@@ -19,3 +19,5 @@ TESTS += tests/remote/deploy.sh
 EXTRA_DIST += tests/remote/deploy.sh
 TESTS += tests/remote/servercsr.sh
 EXTRA_DIST += tests/remote/servercsr.sh
+TESTS += tests/remote/discover.sh
+EXTRA_DIST += tests/remote/discover.sh

@@ -83,6 +83,16 @@ int dv_has(const json_t *arr, const char *name);
 /* The leaf of service id on h, or NULL. */
 const struct dv_leaf *dv_leaf(const struct dv_host *h, const char *id);
 
+/* The fetched file name of h, or NULL. */
+struct dv_file *dv_file_get(struct dv_host *h, const char *name);
+
+/* "previous" and "bound" (discover-records.c). */
+int dv_records(struct dv *d, struct mcert_workspace *ws,
+    struct mcert_error *err);
+/* "discovered": per host, per service, its files and certificate. */
+int dv_inventory(const struct dv *d, struct mcert_workspace *ws,
+    struct mcert_error *err);
+
 /* A host's FQDN from its certificates (a guess when not matched to its
  * hostname); labels.  discover-names.c */
 void dv_fqdns(struct dv *d);

@@ -177,20 +177,33 @@ want(json_t *list, const char *name, size_t max)
 		json_array_append_new(list, json_string(name));
 }
 
-json_t *
-mcert_discover_wanted(const json_t *host, const struct mcert_services *svc,
-    size_t max, json_t **keys_out)
+static const char *
+text_of(const json_t *host, const char *key)
+{
+	const char *t = json_string_value(json_object_get(host, key));
+
+	return t != NULL ? t : "";
+}
+
+static int
+cert_name(const char *name)
+{
+	return ends_with(name, ".crt") || ends_with(name, ".pem") ||
+	    ends_with(name, ".cer") || ends_with(name, ".der");
+}
+
+/* The files the screens name, into list; their keys into bound_keys. */
+static void
+screen_files(const json_t *host, const struct mcert_services *svc,
+    size_t max, json_t *list, json_t *bound_keys)
 {
 	const json_t *screens = json_object_get(host, "screens"), *v;
-	json_t *list = json_array(), *keys = json_array(), *pki, *db, *f, *b;
-	const char *k, *name;
-	size_t i, pass;
+	const char *k, *text;
+	json_t *f, *b;
+	size_t i;
 
-	if (keys_out != NULL)
-		*keys_out = NULL;
-	for (i = 0; list != NULL && i < svc->n; i++) {
+	for (i = 0; i < svc->n; i++) {
 		const struct mcert_service *s = &svc->v[i];
-		const char *text;
 
 		if (!dv_readable(svc, s) || (text = json_string_value(
 		    json_object_get(screens, mcert_service_command(s,
@@ -198,40 +211,62 @@ mcert_discover_wanted(const json_t *host, const struct mcert_services *svc,
 			continue;
 		f = mcert_mmp_fields(text);
 		b = mcert_mmp_binding(s, f);
-		json_object_foreach(b, k, v)
-			if (strcmp(k, "key") != 0 && json_is_string(v))
+		json_object_foreach(b, k, v) {
+			if (!json_is_string(v) || strcmp(k, "enabled") == 0)
+				continue;
+			if (strcmp(k, "key") == 0)
+				json_array_append_new(bound_keys,
+				    json_string(json_string_value(v)));
+			else
 				want(list, json_string_value(v), max);
+		}
 		json_decref(f);
 		json_decref(b);
 	}
-	db = mcert_mmp_db_status(json_string_value(json_object_get(host,
-	    "database")) != NULL ? json_string_value(json_object_get(host,
-	    "database")) : "");
-	pki = mcert_mmp_pki_list(json_string_value(json_object_get(host,
-	    "pki_list")) != NULL ? json_string_value(json_object_get(host,
-	    "pki_list")) : "");
-	/* named for the database first, then any other certificate; the
-	 * keys last (only their public halves are kept) */
-	for (pass = 0; dv_in_cluster(db) && list != NULL && pass < 3; pass++)
+}
+
+json_t *
+mcert_discover_wanted(const json_t *host, const struct mcert_services *svc,
+    size_t max, json_t **keys_out)
+{
+	json_t *list = json_array(), *keys = json_array(), *bound_keys =
+	    json_array(), *pki, *db, *v;
+	const char *name;
+	size_t i, pass;
+
+	if (keys_out != NULL)
+		*keys_out = NULL;
+	if (list == NULL || keys == NULL || bound_keys == NULL) {
+		json_decref(list);
+		json_decref(keys);
+		json_decref(bound_keys);
+		return NULL;
+	}
+	screen_files(host, svc, max, list, bound_keys);
+	db = mcert_mmp_db_status(text_of(host, "database"));
+	pki = mcert_mmp_pki_list(text_of(host, "pki_list"));
+	/* A node's database files: certificates named for the database, then
+	 * their keys, then the other certificates and keys (a service's
+	 * bound key is never fetched: its certificate says enough). */
+	for (pass = 0; dv_in_cluster(db) && pass < 4; pass++)
 		json_array_foreach(pki, i, v) {
 			int key = ends_with(name = json_string_value(v), ".key");
 
-			if (pass == 2 && key && json_array_size(list) < max &&
-			    !dv_has(list, name)) {
-				want(list, name, max);
+			if ((pass < 2) != (db_like(name) != 0) ||
+			    (pass % 2 == 1) != key || (!key && !cert_name(name)) ||
+			    dv_has(bound_keys, name) || dv_has(list, name) ||
+			    json_array_size(list) >= max)
+				continue;
+			want(list, name, max);
+			if (key)
 				json_array_append_new(keys, json_string(name));
-			} else if (!key && pass < 2 && (pass == 1 ||
-			    db_like(name)) && (ends_with(name, ".crt") ||
-			    ends_with(name, ".pem") || ends_with(name, ".cer") ||
-			    ends_with(name, ".der")))
-				want(list, name, max);
 		}
 	json_decref(db);
 	json_decref(pki);
+	json_decref(bound_keys);
 	if (keys_out != NULL)
 		*keys_out = keys;
 	else
 		json_decref(keys);
 	return list;
 }
-

@@ -105,8 +105,8 @@ mcert_discover_name_generation(const char *name)
 
 /* ---- one host */
 
-static struct dv_file *
-file_get(struct dv_host *h, const char *name)
+struct dv_file *
+dv_file_get(struct dv_host *h, const char *name)
 {
 	size_t i;
 
@@ -232,8 +232,8 @@ read_bindings(struct dv *d, struct dv_host *h, size_t hi)
 		struct dv_leaf *l = &h->leaves[h->nleaves++];
 
 		l->s = s;
-		l->file = file_get(h, leaf);
-		l->chain = file_get(h, json_string_value(json_object_get(b,
+		l->file = dv_file_get(h, leaf);
+		l->chain = dv_file_get(h, json_string_value(json_object_get(b,
 		    "bundle")));
 		leaf_facts(d, l);
 		if (l->x == NULL) {
@@ -243,9 +243,11 @@ read_bindings(struct dv *d, struct dv_host *h, size_t hi)
 			    s->id);
 			dv_guess(d, field, N_("%s, bound to %s, could not be "
 			    "read (%s): nothing was taken from it"), leaf,
-			    s->name, l->file == NULL ? mcert_tr(N_("not "
-			    "fetched")) : l->file->why[0] != '\0' ?
-			    l->file->why : mcert_tr(N_("no certificate in it")));
+			    s->name, l->file != NULL ? (l->file->why[0] !=
+			    '\0' ? l->file->why : mcert_tr(N_("no certificate "
+			    "in it"))) : json_is_string(v = json_object_get(
+			    json_object_get(h->obs, "skipped"), leaf)) ?
+			    json_string_value(v) : mcert_tr(N_("not fetched")));
 		}
 	}
 	return 0;
@@ -508,103 +510,6 @@ choose_generation(struct dv *d, struct mcert_workspace *ws,
 	    "files (pki list) and discover again"));
 }
 
-/* "previous" (what to put back) and "bound" (the database's files). */
-static int
-records(struct dv *d, struct mcert_workspace *ws, struct mcert_error *err)
-{
-	const char *id;
-	json_t *b;
-	size_t i;
-	int r;
-
-	for (i = 0; i < d->nh; i++) {
-		json_object_foreach(d->h[i].bindings, id, b)
-			if ((r = mcert_ws_record_binding(ws, d->h[i].label, id,
-			    b, err)) != MCERT_OK)
-				return r;
-		if (d->h[i].dbbound == NULL)
-			continue;
-		if ((r = mcert_ws_set_bound(ws, d->h[i].label,
-		    d->h[i].dbservice, d->h[i].dbbound, err)) != MCERT_OK ||
-		    (r = mcert_ws_record_binding(ws, d->h[i].label,
-		    d->h[i].dbservice, d->h[i].dbbound, err)) != MCERT_OK)
-			return r;
-	}
-	return MCERT_OK;
-}
-
-static json_t *
-judged(const struct dv *d, const struct dv_file *leaf,
-    const struct dv_file *chain, int usage)
-{
-	json_t *o = NULL;
-
-	if (leaf == NULL || leaf->data == NULL)
-		return json_null();
-	if (mcert_judge_bound(leaf->data, leaf->len, leaf->name,
-	    chain != NULL ? chain->data : NULL, chain != NULL ? chain->len : 0,
-	    chain != NULL ? chain->name : NULL, usage, d->now, &o, NULL) !=
-	    MCERT_OK)
-		return json_null();
-	return o;
-}
-
-static json_t *
-inventory_host(const struct dv *d, struct dv_host *h)
-{
-	json_t *svcs = json_object(), *b, *files, *v;
-	const char *id, *k;
-
-	json_object_foreach(h->bindings, id, b) {
-		const struct dv_leaf *l = dv_leaf(h, id);
-
-		files = json_object();
-		json_object_foreach(b, k, v)
-			if (strcmp(k, "enabled") != 0 && json_is_string(v))
-				json_object_set(files, k, v);
-		if (json_object_size(files) == 0) {
-			json_decref(files);
-			continue;
-		}
-		json_object_set_new(svcs, id, json_pack("{s:o, s:o}", "files",
-		    files, "certificate", l != NULL ? judged(d, l->file,
-		    l->chain, l->s->role) : json_null()));
-	}
-	if (h->dbbound != NULL) {
-		const char *leaf = json_string_value(json_object_get(
-		    h->dbbound, "server_cert"));
-
-		if (leaf == NULL)
-			leaf = json_string_value(json_object_get(h->dbbound,
-			    "client_cert"));
-		json_object_set_new(svcs, h->dbservice, json_pack("{s:O, s:o}",
-		    "files", h->dbbound, "certificate", judged(d, file_get(h,
-		    leaf), file_get(h, json_string_value(json_object_get(
-		    h->dbbound, "ca"))), -1)));
-	}
-	return json_pack("{s:s, s:s, s:s?, s:o, s:O}", "label", h->label,
-	    "address", h->address, "hostname", h->hostname[0] != '\0' ?
-	    h->hostname : NULL, "services", svcs, "database",
-	    dv_in_cluster(h->db) ? h->db : json_null());
-}
-
-static int
-inventory(const struct dv *d, struct mcert_workspace *ws,
-    struct mcert_error *err)
-{
-	json_t *hosts = json_array(), *o;
-	char iso[64];
-	size_t i;
-
-	for (i = 0; hosts != NULL && i < d->nh; i++)
-		json_array_append_new(hosts, inventory_host(d, &d->h[i]));
-	o = json_pack("{s:s, s:o}", "at", mcert_time_iso(d->now, iso,
-	    sizeof(iso)), "hosts", hosts);
-	if (o == NULL || json_object_set_new(ws->root, "discovered", o) != 0)
-		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
-	return MCERT_OK;
-}
-
 static int
 check_observed(const json_t *observed, struct mcert_error *err)
 {
@@ -654,8 +559,8 @@ finish(struct dv *d, json_t **ws_root, struct mcert_error *err)
 		    "one with meetcert init)"), e.msg);
 	if ((r = choose_generation(d, ws, &plan, err)) != MCERT_OK ||
 	    (r = dv_cert_cas(d, ws, plan, err)) != MCERT_OK ||
-	    (r = records(d, ws, err)) != MCERT_OK ||
-	    (r = inventory(d, ws, err)) != MCERT_OK)
+	    (r = dv_records(d, ws, err)) != MCERT_OK ||
+	    (r = dv_inventory(d, ws, err)) != MCERT_OK)
 		goto out;
 	json_object_foreach(d->guesses, k, v)
 		if ((r = mcert_ws_add_guess(ws, k, json_string_value(v),

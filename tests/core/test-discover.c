@@ -379,7 +379,8 @@ resilient(X509 **certs)
 		json_object_set_new(h, "database", json_string(db));
 		pki(h, "dbca.crt", "dbclusterserver.crt", "dbclusterserver.key",
 		    "dbclusterclient.crt", "dbclusterclient.key",
-		    "old-postgres.crt", "old-postgres.key", NULL);
+		    "old-postgres.crt", "old-postgres.key", "other.key",
+		    n == 1 ? "cms1.key" : "cms.key", NULL);
 		add_pem(h, "dbca.crt", dbca, NULL);
 		add_pem(h, "dbclusterserver.crt", srv, NULL);
 		add_pem(h, "dbclusterclient.crt", cli, NULL);
@@ -539,7 +540,7 @@ test_wanted(void)
 	w = mcert_discover_wanted(h, svc, 64, &keys);
 	is_str(json_string_value(json_array_get(w, 0)), "cms1.crt",
 	    "the bound files first");
-	ok(json_array_size(keys) == 3, "the keys of pki list (%zu)",
+	ok(json_array_size(keys) == 4, "the keys of pki list (%zu)",
 	    json_array_size(keys));
 	for (i = 0; i < json_array_size(w); i++)
 		if (strcmp(json_string_value(json_array_get(w, i)), "cms1.key") ==
@@ -547,7 +548,7 @@ test_wanted(void)
 			break;
 	ok(i == json_array_size(w), "never a bound key");
 	is_str(json_string_value(json_array_get(w, json_array_size(w) - 1)),
-	    "old-postgres.key", "keys last");
+	    "other.key", "the database's first, other keys last");
 	json_decref(w);
 	json_decref(keys);
 	w = mcert_discover_wanted(h, svc, 3, NULL);

@@ -144,6 +144,16 @@ cp "$W/labca.crt" "$W/labca.key" "$D/"
 "$MEETCERT" make "$D/found.json" --ca labca >"$RIG/out" 2>&1
 ok "make the discovered workspace: exit 0" test $? = 0
 ok "  new names" test -s "$D/cms1-g2.key" -a -s "$D/dbca-g2.crt"
+# a failed bind: the old files, read by discover, are put back
+printf 'MMP_FAIL_ON=webbridge3 c2w certs cms2-g2\n' >"$(rig_dir cms2)/.mmp-knobs"
+# shellcheck disable=SC2086
+"$MEETCERT" deploy "$D/found.json" $SSH --db-wait 20 >"$RIG/out" 2>&1 </dev/null
+ok "a renewal whose bind fails: exit 1" test $? = 1
+ok "  says the old files were put back" has "the files bound before were put back"
+ok "  cms2's Web Bridge 3 is back on the files discover found" \
+    bound cms2 "HTTPS Key file" cms2.key webbridge3
+ok "  and enabled" bound cms2 "Enabled" true webbridge3
+: >"$(rig_dir cms2)/.mmp-knobs"
 # shellcheck disable=SC2086
 "$MEETCERT" deploy "$D/found.json" $SSH --db-wait 20 >"$RIG/out" 2>&1 </dev/null
 ok "deploy it (the renewal): exit 0" test $? = 0

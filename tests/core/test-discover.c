@@ -477,8 +477,10 @@ test_nothing_and_junk(void)
 	like(err.msg, "nothing is bound on 192.0.2.9", "  naming the server");
 	like(err.msg, "meetcert init", "  and what to do");
 	json_decref(obs);
-	ok(mcert_discover_build(json_pack("{s:[]}", "hosts"), svc, fx_now(),
-	    &root, &err) == MCERT_E_INVALID, "no host: refused");
+	obs = json_pack("{s:[]}", "hosts");
+	ok(mcert_discover_build(obs, svc, fx_now(), &root, &err) ==
+	    MCERT_E_INVALID, "no host: refused");
+	json_decref(obs);
 	obs = json_pack("{s:[{s:i}]}", "hosts", "address", 3);
 	ok(mcert_discover_build(obs, svc, fx_now(), &root, &err) ==
 	    MCERT_E_INVALID, "an address that is not text: refused");

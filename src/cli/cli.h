@@ -41,6 +41,7 @@ extern const struct cli_cmd cmd_deploy;
 extern const struct cli_cmd cmd_status;
 extern const struct cli_cmd cmd_renew;
 extern const struct cli_cmd cmd_rollback;
+extern const struct cli_cmd cmd_discover;
 extern const struct cli_cmd cmd_lab;
 
 /* "meetcert: " + message on stderr, one line. */

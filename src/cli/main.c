@@ -29,6 +29,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_status,
 	&cmd_renew,
 	&cmd_rollback,
+	&cmd_discover,
 	&cmd_lab,
 	&cmd_probe,
 };

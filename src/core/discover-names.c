@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "discover-int.h"
+#include "mmp.h"
 #include "names.h"
 #include "x509.h"
 
@@ -538,9 +539,68 @@ leftover_names(struct dv *d)
 	json_decref(left);
 }
 
+/* Web Bridge 3's listening ports, from its status screen ("HTTPS listen
+ * : a:443", "C2W listen : a:9999": our labels, like the status fields of
+ * data/services.json, to be checked against a real server). */
+static void
+listen_ports(struct dv *d)
+{
+	static const struct {
+		const char *label, *key;
+		int def;
+	} ports[] = {
+		{ "HTTPS listen", "https_port", 443 },
+		{ "C2W listen", "c2w_port", 9999 },
+	};
+	const char *text, *v, *colon;
+	char field[64], *end;
+	json_t *f;
+	size_t i, k;
+	long port;
+
+	for (k = 0; k < sizeof(ports) / sizeof(*ports); k++) {
+		port = -1;
+		for (i = 0; i < d->nh && port < 0; i++) {
+			if (!(d->h[i].roles & MCERT_HOST_WEBBRIDGE3) ||
+			    (text = json_string_value(json_object_get(
+			    json_object_get(d->h[i].obs, "screens"),
+			    "webbridge3"))) == NULL)
+				continue;
+			f = mcert_mmp_fields(text);
+			v = json_string_value(json_object_get(f,
+			    ports[k].label));
+			colon = v != NULL ? strrchr(v, ':') : NULL;
+			port = strtol(colon != NULL ? colon + 1 : v != NULL ?
+			    v : "", &end, 10);
+			if (v == NULL || *end != '\0' || port < 1 ||
+			    port > 65535)
+				port = -1;
+			json_decref(f);
+		}
+		snprintf(field, sizeof(field), "names.%s", ports[k].key);
+		if (port < 0) {		/* the default, as the plan takes it */
+			for (i = 0; i < d->nh; i++)
+				if (d->h[i].roles & MCERT_HOST_WEBBRIDGE3)
+					break;
+			if (i < d->nh)
+				dv_guess(d, field, "%d: %s", ports[k].def,
+				    mcert_tr(N_("no status screen shows it, so "
+				    "the default; the renewal probes this "
+				    "port")));
+			continue;
+		}
+		if (port != ports[k].def && json_object_set_new(d->names,
+		    ports[k].key, json_integer(port)) != 0)
+			d->nomem = 1;
+		dv_guess(d, field, "%ld: %s", port, mcert_tr(N_("what Web "
+		    "Bridge 3's status screen shows it listens on")));
+	}
+}
+
 void
 dv_names(struct dv *d)
 {
+	listen_ports(d);
 	const char *cn = d->nh >= 2 ? shared_cn(d) : NULL;
 
 	if (cn != NULL && d->type == MCERT_DEPLOY_RESILIENT)

@@ -181,6 +181,28 @@ serve_wait(int fd, short events, long long deadline)
 
 /* One connection on a listening socket, from accept to close, within
  * SERVE_CONN_MS. */
+/* The ports in the state file, as `webbridge3 https|c2w listen a:PORT`
+ * would set them: Web Bridge 3's status screen shows them. */
+static void
+record_ports(const int *ports)
+{
+	char v[32];
+	json_t *o;
+	int i;
+
+	state_load();
+	o = state_obj(state_obj(state, "services"), "webbridge3");
+	for (i = 0; i < 2; i++)
+		if (ports[i] != 0) {
+			snprintf(v, sizeof(v), "a:%d", ports[i]);
+			json_object_set_new(o, i == 0 ? "listen-https" :
+			    "listen-c2w", json_string(v));
+		}
+	state_save();
+	json_decref(state);
+	state = NULL;
+}
+
 /* What slot presented last (MMP_SERVE_STALE), with its description. */
 static struct {
 	const char *slot;
@@ -354,6 +376,7 @@ serve(const char *dir)
 		    ports[i])) == -1)
 			return 1;
 	}
+	record_ports(ports);
 	fprintf(stderr, "mmp-standin: serving https on %s:%d and c2w on "
 	    "%s:%d\n", addr, ports[0], addr, ports[1]);
 	fflush(stderr);

@@ -14,7 +14,9 @@
  * <svc>           "Enabled : true", "Key file : K", "Certificate file : C",
  *                 "CA Bundle file : B" (labels padded to 35; "none" unset);
  *                 webbridge3: HTTPS/C2W Key file, HTTPS/C2W Full chain
- *                 certificate file, C2W trusted certificate bundle;
+ *                 certificate file, C2W trusted certificate bundle, and
+ *                 "HTTPS listen : a:PORT", "C2W listen : a:PORT" once
+ *                 --serve listens (our labels);
  *                 callbridge adds C2W and Cluster trusted certificate bundle
  * tls sip|ldap    "Trust bundle : B|none", "Verification : enabled|disabled|
  *                 ocsp" (labels padded to 35)
@@ -134,6 +136,14 @@ svc_status(const char *svc)
 		    state_str(c2w, "cert"));
 		printf("%-35s: %s\n", "C2W trusted certificate bundle",
 		    state_str(c2w, "trust"));
+		/* the listeners, when --serve recorded them */
+		if (json_object_get(o = state_obj(svcs, "webbridge3"),
+		    "listen-https") != NULL)
+			printf("%-35s: %s\n", "HTTPS listen", state_str(o,
+			    "listen-https"));
+		if (json_object_get(o, "listen-c2w") != NULL)
+			printf("%-35s: %s\n", "C2W listen", state_str(o,
+			    "listen-c2w"));
 		return;
 	}
 	printf("%-35s: %s\n", "Key file", state_str(o, "key"));

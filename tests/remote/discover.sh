@@ -20,6 +20,7 @@ bound() {	# bound HOST LABEL VALUE COMMAND: the host's screen shows it
 rig_init
 for n in 1 2 3; do
 	rig_host cms$n 127.0.1.1$n || { echo "Bail out! sshd did not start"; exit 1; }
+	rig_tls cms$n 8443 9999 || { echo "Bail out! no TLS listener"; exit 1; }
 done
 rig_host empty 127.0.1.14 || { echo "Bail out! sshd did not start"; exit 1; }
 W=$RIG/ws
@@ -112,6 +113,8 @@ ok "  the database files found by content" has "bound.cms1.database-node: found 
 ok "  and the next commands" has "next: meetcert plan $D/found.json, then meetcert make $D/found.json and meetcert deploy $D/found.json"
 ok "  the file records the flow and the guesses" \
     sh -c 'grep -q "\"flow\": \"renew\"" "$0" && grep -q "\"guesses\": {" "$0"' "$D/found.json"
+ok "  Web Bridge 3's https port, from its status screen" \
+    grep -q '"https_port": 8443' "$D/found.json"
 ok "  and what to put back" grep -q '"server_key": "dbclusterserver.key"' "$D/found.json"
 
 "$MEETCERT" plan "$D/found.json" >"$RIG/out" 2>&1
@@ -147,7 +150,7 @@ ok "  new names" test -s "$D/cms1-g2.key" -a -s "$D/dbca-g2.crt"
 # a failed bind: the old files, read by discover, are put back
 printf 'MMP_FAIL_ON=webbridge3 c2w certs cms2-g2\n' >"$(rig_dir cms2)/.mmp-knobs"
 # shellcheck disable=SC2086
-"$MEETCERT" deploy "$D/found.json" $SSH --db-wait 20 >"$RIG/out" 2>&1 </dev/null
+"$MEETCERT" deploy "$D/found.json" $SSH --db-wait 20 --confirm-database >"$RIG/out" 2>&1 </dev/null
 ok "a renewal whose bind fails: exit 1" test $? = 1
 ok "  says the old files were put back" has "the files bound before were put back"
 ok "  cms2's Web Bridge 3 is back on the files discover found" \
@@ -155,8 +158,10 @@ ok "  cms2's Web Bridge 3 is back on the files discover found" \
 ok "  and enabled" bound cms2 "Enabled" true webbridge3
 : >"$(rig_dir cms2)/.mmp-knobs"
 # shellcheck disable=SC2086
-"$MEETCERT" deploy "$D/found.json" $SSH --db-wait 20 >"$RIG/out" 2>&1 </dev/null
+"$MEETCERT" deploy "$D/found.json" $SSH --db-wait 20 --confirm-database >"$RIG/out" 2>&1 </dev/null
 ok "deploy it (the renewal): exit 0" test $? = 0
+ok "  one host at a time, each probed on the port discover found" \
+    has "cms2: check  probe 127.0.1.12:8443 (webbridge3-https)"
 ok "  cms2's Web Admin on the new files" bound cms2 "Key file" cms2-g2.key webadmin
 ok "  cms3's Web Bridge 3 too" bound cms3 "HTTPS Key file" cms3-g2.key webbridge3
 ok "  no live file was overwritten" sh -c \

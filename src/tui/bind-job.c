@@ -14,6 +14,7 @@
 #include "ask.h"
 #include "certs.h"
 #include "widgets.h"
+#include "yesno.h"
 
 /* The fields of a posted line: "K" host key, "E" deploy event. */
 
@@ -269,8 +270,9 @@ keys_known(struct wiz *w, struct bind *b)
 	if (b->asking < b->n) {
 		b->phase = PH_TRUST;
 		b->sel = b->asking;
-		wiz_say(w, UI_WARN, "%s", _("A host is not known yet: compare "
-		    "its fingerprint, then y or n."));
+		wiz_say(w, UI_WARN, _("A host is not known yet: compare its "
+		    "fingerprint, then %s or %s."), yesno_letter(YESNO_YES),
+		    yesno_letter(YESNO_NO));
 		return;
 	}
 	start_deploy(w, b);

@@ -15,6 +15,7 @@
 #include "ask.h"
 #include "certs.h"
 #include "widgets.h"
+#include "yesno.h"
 
 /* The fields of a posted line: "K" host key, "E" deploy event. */
 /* ---- the transcript */
@@ -232,7 +233,8 @@ draw_trust(const struct bind *b, int row, int width)
 	ui_text(r++, 3, UI_TITLE, h->fp);
 	r += ui_wrap(r, 1, width - 2, 2, UI_NORMAL, _("Trust it only if the "
 	    "server's console shows the same fingerprint for its SSH key."));
-	ui_text(r++, 1, UI_KEY, _("y Trust this key  n Do not trust it"));
+	ui_textf(r++, 1, UI_KEY, _("%s Trust this key  %s Do not trust it"),
+	    yesno_letter(YESNO_YES), yesno_letter(YESNO_NO));
 	return r - row;
 }
 
@@ -362,9 +364,9 @@ key(struct wiz *w, int k)
 		return textview_key(&b->log, k) || k != UI_KEY_F1;
 	}
 	if (b->phase == PH_TRUST) {
-		if (k == 'y' || k == 'Y')
+		if (yesno_key(k) == YESNO_YES)
 			bind_trust(w, b, 1);
-		else if (k == 'n' || k == 'N' || k == UI_KEY_ESC)
+		else if (yesno_key(k) == YESNO_NO || k == UI_KEY_ESC)
 			bind_trust(w, b, 0);
 		else
 			return k != UI_KEY_F1 && k != UI_KEY_F10;

@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "hosts-int.h"
 #include "screens.h"
+#include "yesno.h"
 
 /* ---- entering and leaving */
 
@@ -134,9 +135,9 @@ ask_remove(struct wiz *w, struct hosts *h, size_t i)
 
 	h->confirm = 1;
 	h->sel = i;
-	wiz_say(w, UI_WARN, _("Remove host %s from the deployment? y removes "
-	    "it, n keeps it"), hosts_row_label(&h->rows[i], i, label,
-	    sizeof(label)));
+	wiz_say(w, UI_WARN, _("Remove host %s from the deployment? %s removes "
+	    "it, %s keeps it"), hosts_row_label(&h->rows[i], i, label,
+	    sizeof(label)), yesno_letter(YESNO_YES), yesno_letter(YESNO_NO));
 }
 
 /* Left/Right/Space on the roles and the database role. */
@@ -179,7 +180,7 @@ key(struct wiz *w, int k)
 		return 0;
 	if (h->confirm) {
 		h->confirm = 0;
-		if (k == 'y' || k == 'Y')
+		if (yesno_key(k) == YESNO_YES)
 			hosts_remove(w, h->sel);
 		else
 			wiz_say(w, UI_NORMAL, "%s", _("Nothing removed"));

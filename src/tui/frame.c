@@ -7,6 +7,7 @@
 #include "frame.h"
 #include "i18n.h"
 #include "wizard.h"
+#include "yesno.h"
 
 #define STEPS_COLS 20
 
@@ -86,7 +87,8 @@ bottom(const struct wiz *w, int rows, int cols)
 		ui_text(rows - 2, 1, w->say_style, w->say);
 	ui_fill(rows - 1, 0, UI_NORMAL);
 	if (modal == MODAL_QUIT)
-		snprintf(line, sizeof(line), "%s", _(" y Save and quit  n Stay"));
+		snprintf(line, sizeof(line), _(" %s Save and quit  %s Stay"),
+		    yesno_letter(YESNO_YES), yesno_letter(YESNO_NO));
 	else if (modal == MODAL_HELP)
 		snprintf(line, sizeof(line), "%s", _(" Any key Close help"));
 	else
@@ -174,8 +176,8 @@ frame_modal(struct wiz *w, int key)
 	}
 	if (modal != MODAL_QUIT)
 		return 0;
-	if (key == 'y' || key == 'Y') {
-		/* a save that fails is said; a second y quits anyway */
+	if (yesno_key(key) == YESNO_YES) {
+		/* a save that fails is said; a second yes quits anyway */
 		if (w->ws == NULL || unsaved || wiz_save(w) == 0) {
 			w->quit = 1;
 			modal = MODAL_NONE;
@@ -184,10 +186,10 @@ frame_modal(struct wiz *w, int key)
 
 			unsaved = 1;
 			snprintf(why, sizeof(why), "%s", w->say);
-			wiz_say(w, UI_ERR, _("Not saved (y again quits "
-			    "anyway): %s"), why);
+			wiz_say(w, UI_ERR, _("Not saved (%s again quits "
+			    "anyway): %s"), yesno_letter(YESNO_YES), why);
 		}
-	} else if (key == 'n' || key == 'N' || key == UI_KEY_ESC) {
+	} else if (yesno_key(key) == YESNO_NO || key == UI_KEY_ESC) {
 		modal = MODAL_NONE;
 		unsaved = 0;
 	}

@@ -14,7 +14,7 @@
 #include "cli.h"
 #include "files.h"
 #include "remote.h"
-#include "../remote/discover.h"
+#include "discovery.h"
 
 enum { OPT_HOST = 256, OPT_USER };
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "discover.h"
+#include "discovery.h"
 #include "shell.h"
 
 struct reader {

@@ -6,6 +6,7 @@
 const struct screen *const wiz_screens[] = {
 	&screen_open,
 	&screen_type,
+	&screen_discover,
 	&screen_options,
 	&screen_hosts,
 	&screen_plan,

@@ -1,15 +1,15 @@
 /* meetcert discover's remote part: every Meeting Server read in parallel
  * (status screens, pki list, database cluster status, the bound files by
  * SFTP), then turned into a workspace by the core (discover.h). */
-#ifndef MCERT_REMOTE_DISCOVER_H
-#define MCERT_REMOTE_DISCOVER_H
+#ifndef MCERT_DISCOVERY_H
+#define MCERT_DISCOVERY_H
 
 #include <stddef.h>
 #include <time.h>
 
 #include <jansson.h>
 
-#include "../core/discover.h"
+#include "discover.h"
 #include "plan.h"
 #include "ssh.h"
 

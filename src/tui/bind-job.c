@@ -8,6 +8,7 @@
 
 #include "deploy.h"
 #include "i18n.h"
+#include "rollback.h"
 #include "bind.h"
 #include "screens.h"
 #include "ask.h"
@@ -73,7 +74,12 @@ deploy_job(struct wiz_job *job, void *arg)
 {
 	struct bind *b = arg;
 
-	b->ret = mcert_deploy(b->ws, b->plan, b->svc, &b->o, &b->res, &b->err);
+	if (b->rollback)
+		b->ret = mcert_rollback(b->ws, b->plan, b->svc, &b->o, &b->res,
+		    &b->nothing, &b->err);
+	else
+		b->ret = mcert_deploy(b->ws, b->plan, b->svc, &b->o, &b->res,
+		    &b->err);
 	return NULL;
 }
 
@@ -98,33 +104,37 @@ start_deploy(struct wiz *w, struct bind *b)
 	if (wiz_job_start(w, deploy_job, b) != 0)
 		return;
 	b->phase = PH_RUN;
-	wiz_say(w, UI_NORMAL, "%s", b->dry ? _("Dry run: connecting and "
-	    "reading, nothing is changed...") : _("Binding on every host; Esc "
-	    "stops before the next step..."));
+	wiz_say(w, UI_NORMAL, "%s", b->rollback ? _("Putting back what was "
+	    "bound before, one host at a time...") : b->dry ? _("Dry run: "
+	    "connecting and reading, nothing is changed...") :
+	    b->o.one_at_a_time ? _("Renewing one host at a time, each probed "
+	    "before the next; Esc stops before the next step...") :
+	    _("Binding on every host; Esc stops before the next step..."));
 }
 
-/* b or d: the host keys first, then the deployment. */
-void
-bind_start(struct wiz *w, struct bind *b, int dry)
+/* The run's options: a renewal (generation 2 on) binds one host at a
+ * time, each probed before the next. */
+static int
+prepare(struct wiz *w, struct bind *b, int dry, int rollback)
 {
-	size_t i;
-
 	if (w->job.running) {
 		wiz_say(w, UI_WARN, "%s", _("Wait for the work under way, or "
 		    "press Esc to stop it"));
-		return;
+		return -1;
 	}
 	if (b->n == 0 || w->plan == NULL) {
 		wiz_say(w, UI_ERR, "%s", _("The workspace has no hosts to bind "
 		    "on: add them on the Hosts screen."));
-		return;
+		return -1;
 	}
 	if (mcert_findings_count(&w->plan->findings, MCERT_LEVEL_ERROR) > 0) {
 		wiz_say(w, UI_ERR, "%s", _("The plan has errors: fix them on the "
 		    "Plan screen first."));
-		return;
+		return -1;
 	}
 	b->dry = dry;
+	b->rollback = rollback;
+	b->nothing = 0;
 	b->ws = w->ws;
 	b->plan = w->plan;
 	b->svc = w->svc;
@@ -135,6 +145,17 @@ bind_start(struct wiz *w, struct bind *b, int dry)
 	b->o.dry_run = dry;
 	b->o.transcripts = b->tdir;
 	b->o.cancel = &w->job.cancel;
+	b->o.one_at_a_time = rollback || w->ws->generation > 1;
+	b->o.probe = !rollback && w->ws->generation > 1;
+	return 0;
+}
+
+/* The host keys first, then the run. */
+static void
+go(struct wiz *w, struct bind *b)
+{
+	size_t i;
+
 	wiz_ssh_opts(&b->paths, b->dir, &b->ask, &b->o.ssh);
 	hostkeys_free(&b->hk);
 	for (i = 0; i < b->n; i++) {
@@ -149,6 +170,53 @@ bind_start(struct wiz *w, struct bind *b, int dry)
 		return;
 	b->phase = PH_KEYS;
 	wiz_say(w, UI_NORMAL, "%s", _("Checking each host's SSH key..."));
+}
+
+/* b or d; a renewal that takes the database cluster down asks first. */
+void
+bind_start(struct wiz *w, struct bind *b, int dry)
+{
+	if (prepare(w, b, dry, 0) != 0)
+		return;
+	if (!dry && mcert_deploy_touches_db(w->ws, w->plan, NULL)) {
+		b->phase = PH_CONFIRM;
+		b->confirm = CF_DATABASE;
+		wiz_say(w, UI_WARN, _("The database cluster goes down for a "
+		    "while: %s goes on, s binds the services alone, %s stops."),
+		    yesno_letter(YESNO_YES), yesno_letter(YESNO_NO));
+		return;
+	}
+	go(w, b);
+}
+
+void
+bind_rollback(struct wiz *w, struct bind *b)
+{
+	if (w->ws->generation <= 1) {
+		wiz_say(w, UI_WARN, "%s", _("Nothing to put back: this is the "
+		    "first deployment, not a renewal."));
+		return;
+	}
+	if (prepare(w, b, 0, 1) != 0)
+		return;
+	b->phase = PH_CONFIRM;
+	b->confirm = CF_ROLLBACK;
+	wiz_say(w, UI_WARN, _("Put back what was bound before the renewal? %s "
+	    "puts it back, %s stops."), yesno_letter(YESNO_YES),
+	    yesno_letter(YESNO_NO));
+}
+
+void
+bind_confirmed(struct wiz *w, struct bind *b, int answer)
+{
+	b->phase = PH_IDLE;
+	if (answer == 'y' || (answer == 's' && b->confirm == CF_DATABASE)) {
+		b->o.db_confirmed = answer == 'y';
+		b->o.no_database = answer == 's';
+		go(w, b);
+		return;
+	}
+	wiz_say(w, UI_NORMAL, "%s", _("Nothing was done."));
 }
 
 /* Every key learnt: a changed one stops everything, unknown ones are
@@ -331,6 +399,24 @@ finished(struct wiz *w, struct bind *b)
 	}
 	/* a dry run binds nothing: what was bound before still counts */
 	b->ok = bad == 0 && b->res.n > 0 && (!b->dry || bind_bound_before(w));
+	if (b->rollback) {
+		b->ok = 0;	/* the renewal is undone: bind again later */
+		if (b->ret == MCERT_OK && b->nothing) {
+			b->phase = PH_IDLE;
+			wiz_say(w, UI_NORMAL, "%s", _("Nothing to put back: no "
+			    "step of this renewal has run."));
+			return;
+		}
+		if (b->ret == MCERT_OK && bad == 0) {
+			for (i = 0; i < b->n; i++)
+				if (b->v[i].stat == ST_DONE)
+					b->v[i].stat = ST_ROLLED;
+			wiz_say(w, UI_OK, "%s", _("Put back: every service this "
+			    "renewal touched has its earlier files again. b "
+			    "binds the new ones when ready."));
+			return;
+		}
+	}
 	if (b->ret != MCERT_OK && b->res.n == 0) {
 		b->phase = PH_IDLE;
 		for (i = 0; i < b->n; i++)

@@ -35,7 +35,11 @@ struct bhost {
 	char why[1024];		/* a failure, one sentence */
 };
 
-enum phase { PH_IDLE, PH_KEYS, PH_TRUST, PH_RUN, PH_OVER };
+enum phase { PH_IDLE, PH_CONFIRM, PH_KEYS, PH_TRUST, PH_RUN, PH_OVER };
+
+/* What PH_CONFIRM asks: taking the database cluster down for its new
+ * certificates, or putting everything back (rollback). */
+enum confirm { CF_DATABASE, CF_ROLLBACK };
 
 struct bind {
 	struct bhost *v;
@@ -43,6 +47,9 @@ struct bind {
 	enum phase phase;
 	int dry;		/* the run under way or last is a dry run */
 	int ok;			/* the last real run bound every host */
+	int rollback;		/* the run under way or last puts back */
+	int nothing;		/* a rollback found nothing to put back */
+	enum confirm confirm;	/* PH_CONFIRM: the question */
 	struct hostkeys hk;	/* a host each, as v; PH_TRUST asks */
 	char dir[4096], tdir[4200];
 	struct wiz_ssh paths;
@@ -72,6 +79,11 @@ void bind_enter(struct wiz *w);
 void bind_leave(struct wiz *w);
 void bind_start(struct wiz *w, struct bind *b, int dry);
 void bind_trust(struct wiz *w, struct bind *b, int yes);
+/* u: every service this renewal touched put back (rollback.h). */
+void bind_rollback(struct wiz *w, struct bind *b);
+/* The answer to PH_CONFIRM: 'y' goes on, 's' (the database's question)
+ * binds the services alone, anything else stops. */
+void bind_confirmed(struct wiz *w, struct bind *b, int answer);
 void bind_wake(struct wiz *w);
 
 #endif

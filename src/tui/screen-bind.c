@@ -248,6 +248,41 @@ draw_why(const struct bind *b, int row, int width, int maxrows)
 	return r - row;
 }
 
+/* PH_CONFIRM: what the run does to a running deployment; the rows used. */
+static int
+draw_confirm(const struct wiz *w, const struct bind *b, int row, int cols)
+{
+	char keys[300];
+	int r = row;
+
+	ui_mark(r, 1, UI_MARK_WARN);
+	if (b->confirm == CF_DATABASE) {
+		r += ui_wrap(r, 4, cols - 6, 6, UI_NORMAL, _("The database "
+		    "cluster's certificates are renewed too (guide 5.3). Every "
+		    "node is removed from the cluster, given the new "
+		    "certificates, and joins again: the database is down until "
+		    "all nodes are connected, and calls may drop. Each node "
+		    "checks the new certificates against the new database CA "
+		    "before anything is removed; they were checked here too."));
+		snprintf(keys, sizeof(keys), _("%s Go on, the cluster included  "
+		    "s The services alone  %s Stop"), yesno_letter(YESNO_YES),
+		    yesno_letter(YESNO_NO));
+	} else {
+		r += ui_wrap(r, 4, cols - 6, 6, UI_NORMAL,
+		    mcert_deploy_touches_db(w->ws, w->plan, NULL) ? _("Every "
+		    "service this renewal has bound is put back on the files "
+		    "bound before it, one host at a time.") : _("Every service "
+		    "this renewal has bound is put back on the files bound "
+		    "before it, one host at a time. If the database cluster "
+		    "took its new certificates, it is built again on the "
+		    "earlier ones: it is down until all nodes connect."));
+		snprintf(keys, sizeof(keys), _("%s Put back  %s Stop"),
+		    yesno_letter(YESNO_YES), yesno_letter(YESNO_NO));
+	}
+	ui_text(r++, 4, UI_KEY, keys);
+	return r - row;
+}
+
 static void
 draw_view(struct bind *b, int rows, int cols)
 {
@@ -295,6 +330,8 @@ draw(struct wiz *w)
 		    "waiting until every node shows connected."));
 	if (b->phase == PH_TRUST)
 		r += hostkeys_draw(&b->hk, r, cols) + 1;
+	else if (b->phase == PH_CONFIRM)
+		r += draw_confirm(w, b, r, cols) + 1;
 	else if ((used = ask_draw(&b->ask, r, 1, cols - 2)) > 0)
 		r += used + 1;
 	else if ((used = draw_why(b, r, cols, rows - r - 2)) > 0)
@@ -347,6 +384,13 @@ key(struct wiz *w, int k)
 			return k != UI_KEY_F1 && k != UI_KEY_F10;
 		return 1;
 	}
+	if (b->phase == PH_CONFIRM) {
+		if (k == UI_KEY_F1 || k == UI_KEY_F10)
+			return 0;
+		bind_confirmed(w, b, yesno_key(k) == YESNO_YES ? 'y' :
+		    k == 's' || k == 'S' ? 's' : 'n');
+		return 1;
+	}
 	was = b->sel;
 	if (list_key(&b->sel, b->n, k)) {
 		if (b->sel != was) {
@@ -362,6 +406,9 @@ key(struct wiz *w, int k)
 		return 1;
 	case 'd':
 		bind_start(w, b, 1);
+		return 1;
+	case 'u':
+		bind_rollback(w, b);
 		return 1;
 	case 't':
 		bind_load_log(b);
@@ -405,8 +452,12 @@ const struct screen screen_bind = {
 	    "b binds, d is a dry run, r runs again (what is done is skipped), "
 	    "Esc stops between two steps. Up/Down picks a host, Enter or t "
 	    "shows its transcript. A new host key is shown to compare with the "
-	    "server's console; a changed one is refused."),
-	.keys = N_("b Bind  d Dry run  r Rerun  Enter/t Transcript"),
+	    "server's console; a changed one is refused.\n"
+	    "A renewal binds one host at a time and probes its web ports for "
+	    "the new certificate before the next host starts, so meetings "
+	    "keep running on the others; u puts back what was bound before "
+	    "the renewal."),
+	.keys = N_("b Bind  d Dry run  u Put back  Enter/t Transcript"),
 	.enter = bind_enter,
 	.draw = draw,
 	.key = key,

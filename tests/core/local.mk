@@ -94,3 +94,10 @@ TESTS += tests/core/test-import
 tests_core_test_import_SOURCES = tests/core/test-import.c
 tests_core_test_import_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_core_test_import_LDADD = $(CORE_TEST_LDADD)
+
+# Issue 7: every certificate bound, with its expiry band.
+check_PROGRAMS += tests/core/test-expiry
+TESTS += tests/core/test-expiry
+tests_core_test_expiry_SOURCES = tests/core/test-expiry.c
+tests_core_test_expiry_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_expiry_LDADD = $(CORE_TEST_LDADD)

@@ -18,4 +18,6 @@ EXTRA_DIST += tests/remote/shell.sh
 TESTS += tests/remote/deploy.sh
 EXTRA_DIST += tests/remote/deploy.sh
 TESTS += tests/remote/servercsr.sh
+TESTS += tests/remote/expiring.sh
+EXTRA_DIST += tests/remote/expiring.sh
 EXTRA_DIST += tests/remote/servercsr.sh

@@ -47,6 +47,13 @@ const char *mcert_services_path(const char *given, char *buf, size_t sz);
 const char *mcert_service_command(const struct mcert_service *s,
     const char *what);
 
+/* The TCP ports where service s presents its certificate on a host of
+ * ws: the table's "ports", with Web Bridge 3's https and c2w ports the
+ * workspace's.  At most max into out; the count. */
+size_t mcert_service_ports(const struct mcert_workspace *ws,
+    const struct mcert_services *svc, const struct mcert_service *s,
+    int *out, size_t max);
+
 /* ---- the plan */
 
 struct mcert_plan_cert {

@@ -170,6 +170,37 @@ mcert_service_command(const struct mcert_service *s, const char *what)
 	return json_string_value(json_object_get(s->commands, what));
 }
 
+size_t
+mcert_service_ports(const struct mcert_workspace *ws,
+    const struct mcert_services *svc, const struct mcert_service *s,
+    int *out, size_t max)
+{
+	json_t *e, *p;
+	size_t i, n = 0;
+
+	if (s == NULL || max == 0)
+		return 0;
+	if (strcmp(s->id, "webbridge3-c2w") == 0 && ws->c2w_port > 0) {
+		out[0] = ws->c2w_port;
+		return 1;
+	}
+	if (strcmp(s->id, "webbridge3-https") == 0 && ws->https_port > 0) {
+		out[0] = ws->https_port;
+		return 1;
+	}
+	json_array_foreach(json_object_get(svc->root, "services"), i, e) {
+		if (strcmp(json_string_value(json_object_get(e, "id")) != NULL ?
+		    json_string_value(json_object_get(e, "id")) : "", s->id) != 0)
+			continue;
+		json_array_foreach(json_object_get(e, "ports"), i, p)
+			if (n < max && json_integer_value(p) > 0 &&
+			    json_integer_value(p) < 65536)
+				out[n++] = (int)json_integer_value(p);
+		break;
+	}
+	return n;
+}
+
 const char *
 mcert_services_path(const char *given, char *buf, size_t sz)
 {

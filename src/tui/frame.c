@@ -41,12 +41,13 @@ static void
 header(const struct wiz *w, int cols)
 {
 	char right[64];
+	size_t pos, count;
 
 	ui_fill(0, 0, UI_NORMAL);
 	ui_textf(0, 1, UI_TITLE, "meetcert  %s  %s", ui_utf8() ? "\u00b7" :
 	    "-", ws_name(w));
-	snprintf(right, sizeof(right), _("step %zu of %zu"), w->cur + 1,
-	    wiz_nscreens);
+	wiz_position(w, &pos, &count);
+	snprintf(right, sizeof(right), _("step %zu of %zu"), pos + 1, count);
 	ui_text(0, cols - ui_width(right) - 1, UI_DIM, right);
 }
 
@@ -58,13 +59,16 @@ steps(const struct wiz *w, int rows)
 
 	ui_box(1, 0, rows - 3, STEPS_COLS, _("Steps"), UI_TITLE);
 	ui_area(2, 1, rows - 5, STEPS_COLS - 2);
-	for (i = 0; i < wiz_nscreens && r - 2 < rows - 5; i++, r++) {
+	for (i = 0; i < wiz_nscreens && r - 2 < rows - 5; i++) {
 		enum ui_mark m = i < w->cur ? UI_MARK_OK : i == w->cur ?
 		    UI_MARK_CURRENT : UI_MARK_NONE;
 
-		ui_text(r - 2, 0, UI_NORMAL, ui_utf8() || m != UI_MARK_OK ?
+		if (!wiz_shown(w, i))
+			continue;
+		r++;
+		ui_text(r - 3, 0, UI_NORMAL, ui_utf8() || m != UI_MARK_OK ?
 		    ui_mark_text(m) : "+");
-		ui_text(r - 2, ui_utf8() ? 2 : m == UI_MARK_NONE ? 5 : 2,
+		ui_text(r - 3, ui_utf8() ? 2 : m == UI_MARK_NONE ? 5 : 2,
 		    i == w->cur ? UI_TITLE : i < w->cur ? UI_NORMAL : UI_DIM,
 		    _(wiz_screens[i]->step));
 	}

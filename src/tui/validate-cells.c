@@ -80,44 +80,6 @@ vl_head(const struct mcert_service *s)
 	return s->name;
 }
 
-/* The service's entry in the table as read (ports, key usages). */
-static json_t *
-svc_entry(const struct mcert_services *svc, const char *id)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(svc->root, "services"), i, v)
-		if (strcmp(vl_str(v, "id"), id) == 0)
-			return v;
-	return NULL;
-}
-
-/* The ports to probe: the table's; the c2w port is the workspace's. */
-size_t
-vl_ports(const struct validate *v, const struct mcert_service *s, int *out,
-    size_t max)
-{
-	json_t *p;
-	size_t i, n = 0;
-
-	if (s == NULL)
-		return 0;
-	if (strcmp(s->id, "webbridge3-c2w") == 0 && v->ws->c2w_port > 0) {
-		out[0] = v->ws->c2w_port;
-		return 1;
-	}
-	if (strcmp(s->id, "webbridge3-https") == 0 && v->ws->https_port > 0) {
-		out[0] = v->ws->https_port;
-		return 1;
-	}
-	json_array_foreach(json_object_get(svc_entry(v->svc, s->id), "ports"),
-	    i, p)
-		if (n < max && json_integer_value(p) > 0)
-			out[n++] = (int)json_integer_value(p);
-	return n;
-}
-
 int
 vl_planned_on(const struct mcert_plan *plan, const char *label, const char *id)
 {

@@ -161,7 +161,8 @@ probe_all(struct validate *v, struct wiz_job *job)
 			if (v->rows[r] == NULL || !vl_planned_on(v->plan,
 			    wh->label, v->rows[r]->id))
 				continue;
-			np = vl_ports(v, v->rows[r], pt, 8);
+			np = mcert_service_ports(v->ws, v->svc, v->rows[r],
+			    pt, 8);
 			for (k = 0; k < np && n < cap; k++, n++) {
 				pa[n].label = wh->label;
 				pa[n].service = v->rows[r]->id;

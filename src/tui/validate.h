@@ -50,16 +50,11 @@ struct validate {
 	char when[32];
 };
 
-
 /* validate-cells.c */
 const char *vl_str(const json_t *o, const char *k);
 void vl_catf(char *buf, size_t len, size_t *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 const char *vl_head(const struct mcert_service *s);
-/* The ports probed for service s (names.https_port, names.c2w_port, else
- * the service table's). */
-size_t vl_ports(const struct validate *v, const struct mcert_service *s,
-    int *out, size_t max);
 int vl_planned_on(const struct mcert_plan *plan, const char *label,
     const char *id);
 /* The plan's commands binding service id on label, as a fix. */

@@ -98,23 +98,71 @@ wiz_go(struct wiz *w, size_t index)
 		wiz_screens[w->cur]->enter(w);
 }
 
+unsigned int
+wiz_flow(const struct wiz *w)
+{
+	const char *f = w->ws == NULL ? NULL : json_string_value(
+	    json_object_get(w->ws->root, "flow"));
+
+	return f != NULL && strcmp(f, "renew") == 0 ? WIZ_FLOW_RENEW :
+	    WIZ_FLOW_NEW;
+}
+
+int
+wiz_set_flow(struct wiz *w, unsigned int flow)
+{
+	if (w->ws == NULL)
+		return -1;
+	return json_object_set_new(w->ws->root, "flow", json_string(
+	    flow == WIZ_FLOW_RENEW ? "renew" : "new"));
+}
+
+int
+wiz_shown(const struct wiz *w, size_t index)
+{
+	unsigned int f = wiz_screens[index]->flows;
+
+	return f == 0 || (f & wiz_flow(w)) != 0;
+}
+
+void
+wiz_position(const struct wiz *w, size_t *pos, size_t *count)
+{
+	size_t i;
+
+	*pos = *count = 0;
+	for (i = 0; i < wiz_nscreens; i++)
+		if (wiz_shown(w, i)) {
+			if (i <= w->cur)
+				*pos = *count;
+			(*count)++;
+		}
+}
+
 void
 wiz_next(struct wiz *w)
 {
 	const struct screen *s = wiz_screens[w->cur];
+	size_t i = w->cur + 1;
 
 	if (s->done != NULL && !s->done(w))
 		return;
 	w->say[0] = '\0';
-	wiz_go(w, w->cur + 1);
+	while (i < wiz_nscreens && !wiz_shown(w, i))
+		i++;
+	wiz_go(w, i);
 }
 
 void
 wiz_back(struct wiz *w)
 {
+	size_t i = w->cur;
+
 	w->say[0] = '\0';
-	if (w->cur > 0)
-		wiz_go(w, w->cur - 1);
+	while (i > 0 && !wiz_shown(w, --i))
+		;
+	if (i < w->cur && wiz_shown(w, i))
+		wiz_go(w, i);
 }
 
 /* ---- background jobs */

@@ -15,8 +15,14 @@
 
 struct wiz;
 
+/* The flows a screen belongs to: a first deployment walks type, options
+ * and hosts; a renewal (the workspace's "flow": "renew") discovers what is
+ * deployed and shows what expires instead.  0: every flow. */
+enum { WIZ_FLOW_NEW = 1 << 0, WIZ_FLOW_RENEW = 1 << 1 };
+
 struct screen {
 	const char *name;	/* saved in the workspace: where to resume */
+	unsigned int flows;	/* WIZ_FLOW_*, 0: all */
 	const char *step;	/* N_(): its name in the step list */
 	const char *help;	/* N_(): F1, the guide's rule in plain words */
 	const char *keys;	/* N_(): the bottom line's own keys */
@@ -74,6 +80,16 @@ void wiz_go(struct wiz *w, size_t index);
 void wiz_next(struct wiz *w);
 void wiz_back(struct wiz *w);
 size_t wiz_find(const char *name);
+
+/* The workspace's flow (WIZ_FLOW_NEW without one), and whether screen
+ * index is part of it; the position of the current screen among those
+ * shown, and how many are. */
+unsigned int wiz_flow(const struct wiz *w);
+int wiz_shown(const struct wiz *w, size_t index);
+void wiz_position(const struct wiz *w, size_t *pos, size_t *count);
+/* Sets the workspace's flow (WIZ_FLOW_RENEW or WIZ_FLOW_NEW); save to
+ * keep it.  0, or -1 on no memory. */
+int wiz_set_flow(struct wiz *w, unsigned int flow);
 
 /* The message line: one sentence, in style (UI_ERR for a refusal). */
 void wiz_say(struct wiz *w, enum ui_style style, const char *fmt, ...)

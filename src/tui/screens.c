@@ -5,6 +5,7 @@
 
 const struct screen *const wiz_screens[] = {
 	&screen_open,
+	&screen_expiry,
 	&screen_type,
 	&screen_options,
 	&screen_hosts,

@@ -5,6 +5,7 @@
 #include "wizard.h"
 
 extern const struct screen screen_open;
+extern const struct screen screen_expiry;
 extern const struct screen screen_type;
 extern const struct screen screen_options;
 extern const struct screen screen_hosts;

@@ -170,23 +170,22 @@ details_expires(struct expiry *x, const json_t *e, int hang)
 	    _(mcert_expiry_band_words(b)));
 }
 
-/* The fingerprint in rows of 16 bytes, so that it wraps between them. */
+/* The fingerprint in two rows of 16 bytes ("AA:...:PP"), which fit the
+ * details at 80 columns. */
 static void
 details_sha256(struct expiry *x, const json_t *e, int hang)
 {
 	const char *sha = vl_str(e, "sha256");
-	char buf[256];
-	size_t i, n = 0;
+	size_t n = strlen(sha);
 
-	if (*sha == '\0')
+	if (n == 0)
 		return;
-	for (i = 0; sha[i] != '\0' && n + 2 < sizeof(buf); i++) {
-		buf[n++] = sha[i];
-		if (sha[i] == ':' && (i + 1) % 48 == 0)
-			buf[n - 1] = ' ';
+	if (n <= 48) {
+		add(&x->details, UI_DIM, hang, _("SHA-256"), "%s", sha);
+		return;
 	}
-	buf[n] = '\0';
-	add(&x->details, UI_DIM, hang, _("SHA-256"), "%s", buf);
+	add(&x->details, UI_DIM, hang, _("SHA-256"), "%.47s", sha);
+	add(&x->details, UI_DIM, hang, "", "%s", sha + 48);
 }
 
 static void

@@ -39,6 +39,9 @@ extern const struct cli_cmd cmd_make;
 extern const struct cli_cmd cmd_server_csr;
 extern const struct cli_cmd cmd_deploy;
 extern const struct cli_cmd cmd_status;
+extern const struct cli_cmd cmd_renew;
+extern const struct cli_cmd cmd_rollback;
+extern const struct cli_cmd cmd_discover;
 extern const struct cli_cmd cmd_lab;
 
 /* "meetcert: " + message on stderr, one line. */
@@ -67,6 +70,18 @@ char *cli_path(const char *dir, const char *base, const char *ext);
 const struct mcert_object *cli_load_one(const char *path,
     enum mcert_kind kind, const char *what, const struct mcert_passphrase *pp,
     struct mcert_file **f);
+
+/* The columns s takes on a terminal (a multibyte string in the locale's
+ * encoding): "Schlüssel" 9, not its 10 bytes; its bytes when it is not
+ * text in this locale. */
+int cli_width(const char *s);
+/* A row of a label: value table on stdout: indent blanks, label padded
+ * with blanks to width columns (cli_width, so that a translated label
+ * with an umlaut keeps the column straight; a longer one is not cut),
+ * one blank, then (cli_row) fmt. */
+void cli_label(int indent, int width, const char *label);
+void cli_row(int indent, int width, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* "364 days left" or "expired 3 days ago", on stdout. */
 void cli_print_days_left(long days);

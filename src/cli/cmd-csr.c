@@ -136,16 +136,17 @@ print_summary(const struct make *m, const char *basename,
 		    m->ca ? _("self-signed CA") : _("self-signed"), outpath);
 	else
 		printf(_("Created key file %s and CSR %s\n"), keypath, outpath);
-	printf("  %-16s CN=%s\n", _("subject"), s->cn);
-	printf("  %-16s ", _("subjectAltName"));
+	cli_row(2, 16, _("subject"), "CN=%s\n", s->cn);
+	cli_label(2, 16, _("subjectAltName"));
 	if (s->nsan == 0)
 		printf("%s", _("(none)"));
 	for (i = 0; i < s->nsan; i++)
 		printf("%s%s", i ? "," : "", s->san[i]);
-	printf("\n  %-16s %s\n", _("key"), mcert_keytype_name(m->keytype));
+	printf("\n");
+	cli_row(2, 16, _("key"), "%s\n", mcert_keytype_name(m->keytype));
 	if (!m->selfsigned && (line = mcert_subject_pki_line("csr", basename,
 	    s)) != NULL) {
-		printf("  %-16s %s\n", _("on the MMP"), line);
+		cli_row(2, 16, _("on the MMP"), "%s\n", line);
 		free(line);
 	}
 	if (!m->ca && s->nsan == 0 &&

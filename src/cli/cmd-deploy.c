@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "deploy.h"
 #include "remote.h"
 
-enum { OPT_HOST = 256, OPT_DRY_RUN, OPT_DB_WAIT };
+enum { OPT_HOST = 256, OPT_DRY_RUN, OPT_DB_WAIT, OPT_ALL_AT_ONCE,
+    OPT_NO_PROBE, OPT_PROBE_WAIT, OPT_CONFIRM_DB, OPT_SERVICES_ONLY };
 
 static volatile sig_atomic_t interrupted;
 
@@ -23,8 +25,8 @@ on_signal(int sig)
 	interrupted = 1;
 }
 
-static void
-progress(void *ctx, const struct mcert_deploy_event *ev)
+void
+cli_deploy_progress(void *ctx, const struct mcert_deploy_event *ev)
 {
 	const char *t = ev->text != NULL ? ev->text : "";
 
@@ -64,8 +66,8 @@ progress(void *ctx, const struct mcert_deploy_event *ev)
 	fflush(stdout);
 }
 
-static int
-report(const struct mcert_deploy_result *r, int dry_run)
+int
+cli_deploy_report(const struct mcert_deploy_result *r, int dry_run)
 {
 	size_t i, bad = 0;
 
@@ -83,6 +85,45 @@ report(const struct mcert_deploy_result *r, int dry_run)
 	return bad > 0 ? CLI_FAIL : CLI_OK;
 }
 
+int
+cli_confirm_database(const struct mcert_workspace *ws)
+{
+	char line[16];
+	FILE *tty;
+	int yes;
+
+	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+")) == NULL)
+		return 0;
+	fprintf(tty, _("The database cluster's certificates are renewed too "
+	    "(guide §5.3). Every one of its %zu nodes is removed from the "
+	    "cluster, given the new certificates, and joins again; the "
+	    "database is down until all are connected, and calls in "
+	    "progress may drop. The new certificates were checked against "
+	    "the database CA here; each node checks its own before anything "
+	    "is removed.\nType yes to go on: "), mcert_ws_db_nodes(ws));
+	fflush(tty);
+	yes = fgets(line, sizeof(line), tty) != NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	yes = yes && (strcmp(line, "yes") == 0 || strcmp(line, _("yes")) == 0);
+	fclose(tty);
+	return yes;
+}
+
+int
+cli_seconds(const char *opt, const char *arg, long lo, long hi, long *ms)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < lo || v > hi) {
+		cli_error(_("%s: '%s' is not a number of seconds from %ld to "
+		    "%ld"), opt, arg, lo, hi);
+		return -1;
+	}
+	*ms = v * 1000;
+	return 0;
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -90,6 +131,11 @@ run(int argc, char **argv)
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "db-wait", required_argument, NULL, OPT_DB_WAIT },
+		{ "all-at-once", no_argument, NULL, OPT_ALL_AT_ONCE },
+		{ "no-probe", no_argument, NULL, OPT_NO_PROBE },
+		{ "probe-wait", required_argument, NULL, OPT_PROBE_WAIT },
+		{ "confirm-database", no_argument, NULL, OPT_CONFIRM_DB },
+		{ "services-only", no_argument, NULL, OPT_SERVICES_ONLY },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_REMOTE_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -102,8 +148,8 @@ run(int argc, char **argv)
 	struct mcert_plan *plan = NULL;
 	struct cli_remote rem;
 	struct sigaction sa;
-	char *dir = NULL, *tdir = NULL, *end;
-	int c, t, ret = CLI_USAGE;
+	char *dir = NULL, *tdir = NULL;
+	int c, t, ret = CLI_USAGE, all_at_once = 0, no_probe = 0;
 
 	cli_remote_init(&rem);
 	optind = 1;
@@ -116,14 +162,22 @@ run(int argc, char **argv)
 		else if (c == OPT_DRY_RUN)
 			o.dry_run = 1;
 		else if (c == OPT_DB_WAIT) {
-			o.db_wait_ms = strtol(optarg, &end, 10) * 1000;
-			if (*end != '\0' || o.db_wait_ms < 1000 ||
-			    o.db_wait_ms > 3600000) {
-				cli_error(_("--db-wait: '%s' is not a number of "
-				    "seconds from 1 to 3600"), optarg);
+			if (cli_seconds("--db-wait", optarg, 1, 3600,
+			    &o.db_wait_ms) != 0)
 				return CLI_USAGE;
-			}
-		} else
+		} else if (c == OPT_PROBE_WAIT) {
+			if (cli_seconds("--probe-wait", optarg, 1, 600,
+			    &o.probe_wait_ms) != 0)
+				return CLI_USAGE;
+		} else if (c == OPT_ALL_AT_ONCE)
+			all_at_once = 1;
+		else if (c == OPT_NO_PROBE)
+			no_probe = 1;
+		else if (c == OPT_CONFIRM_DB)
+			o.db_confirmed = 1;
+		else if (c == OPT_SERVICES_ONLY)
+			o.no_database = 1;
+		else
 			return cli_usage(&cmd_deploy);
 	}
 	if (argc - optind != 1)
@@ -135,12 +189,18 @@ run(int argc, char **argv)
 		cli_error("%s", _("out of memory"));
 		goto out;
 	}
+	/* a renewal: the deployment is running, so one host at a time */
+	o.one_at_a_time = ws->generation > 1 && !all_at_once;
+	o.probe = o.one_at_a_time && !no_probe;
+	if (!o.no_database && !o.db_confirmed && !o.dry_run &&
+	    mcert_deploy_touches_db(ws, plan, o.only_host))
+		o.db_confirmed = cli_confirm_database(ws);
 	o.dir = dir;
 	o.ws_path = argv[optind];
 	o.command_ms = rem.timeout_ms;
 	o.ssh = rem.ssh;
 	o.transcripts = tdir;
-	o.progress = progress;
+	o.progress = cli_deploy_progress;
 	o.cancel = &interrupted;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -149,10 +209,13 @@ run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (mcert_deploy(ws, plan, svc, &o, &res, &err) != MCERT_OK &&
 	    res.n == 0) {
-		cli_error("%s: %s", argv[optind], err.msg);
+		cli_error("%s: %s%s", argv[optind], err.msg,
+		    res.need_db_confirm ? _(" (--confirm-database, or "
+		    "--services-only)") : "");
+		ret = CLI_FAIL;
 		goto out;
 	}
-	ret = report(&res, o.dry_run);
+	ret = cli_deploy_report(&res, o.dry_run);
 	if (ret == CLI_FAIL)
 		printf(_("Transcripts: %s\n"), tdir);
 out:
@@ -170,7 +233,8 @@ const struct cli_cmd cmd_deploy = {
 	.summary = N_("upload, check and bind a workspace's certificates on "
 	    "its Meeting Servers"),
 	.usage = N_("WORKSPACE [--host LABEL] [--dry-run] [--db-wait SECONDS] "
-	    "[--timeout SECONDS] [--known-hosts FILE] [--identity FILE] "
+	    "[--all-at-once] [--no-probe] [--probe-wait SECONDS] "
+	    "[--confirm-database | --services-only] [--timeout SECONDS] [--known-hosts FILE] [--identity FILE] "
 	    "[--ssh-config FILE|none] [--no-agent] [--accept SHA256:...] "
 	    "[--services FILE]"),
 	.run = run,

@@ -13,7 +13,7 @@
 #include "workspace.h"
 
 enum { OPT_TYPE = 256, OPT_HOST, OPT_OPTION, OPT_LAYOUT, OPT_KEY,
-	OPT_CLUSTER, OPT_JOIN, OPT_LOGIN, OPT_C2W, OPT_C2W_PORT, OPT_EXPRESSWAY,
+	OPT_CLUSTER, OPT_JOIN, OPT_LOGIN, OPT_C2W, OPT_C2W_PORT, OPT_HTTPS_PORT, OPT_EXPRESSWAY,
 	OPT_DOMAIN };
 
 /* "label=cms1a,fqdn=cms1a.example.com,address=10.0.0.1,port=22,user=admin,
@@ -91,6 +91,7 @@ run(int argc, char **argv)
 		{ "login-domain", required_argument, NULL, OPT_LOGIN },
 		{ "c2w-address", required_argument, NULL, OPT_C2W },
 		{ "c2w-port", required_argument, NULL, OPT_C2W_PORT },
+		{ "https-port", required_argument, NULL, OPT_HTTPS_PORT },
 		{ "expressway", required_argument, NULL, OPT_EXPRESSWAY },
 		{ "domain", required_argument, NULL, OPT_DOMAIN },
 		{ "help", no_argument, NULL, 'h' },
@@ -143,15 +144,17 @@ run(int argc, char **argv)
 			    json_string(optarg));
 			break;
 		case OPT_C2W_PORT:
+		case OPT_HTTPS_PORT:
 			port = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || port < 1 ||
 			    port > 65535) {
-				cli_error(_("--c2w-port: '%s' is not a port "
-				    "number"), optarg);
+				cli_error(_("%s: '%s' is not a port number"),
+				    c == OPT_C2W_PORT ? "--c2w-port" :
+				    "--https-port", optarg);
 				goto out;
 			}
-			json_object_set_new(names, "c2w_port",
-			    json_integer(port));
+			json_object_set_new(names, c == OPT_C2W_PORT ?
+			    "c2w_port" : "https_port", json_integer(port));
 			break;
 		case OPT_DOMAIN:
 			json_object_set_new(names, "domain", json_string(optarg));
@@ -209,6 +212,7 @@ const struct cli_cmd cmd_init = {
 	    "[,roles=R1+R2][,database=primary|peer|connect] [--host ...] "
 	    "[--option NAME] [--layout per-server|per-service|one-for-all] "
 	    "[--key TYPE] [--cluster-fqdn F] [--join-url F] [--login-domain F] "
-	    "[--c2w-address A] [--c2w-port P] [--expressway F] [--domain F]"),
+	    "[--c2w-address A] [--c2w-port P] [--https-port P] [--expressway F] "
+	    "[--domain F]"),
 	.run = run,
 };

@@ -71,11 +71,11 @@ crl_object(X509_CRL *crl, int json)
 		    X509_CRL_get0_nextUpdate(crl) ? t2 : NULL, "revoked",
 		    n < 0 ? 0 : n);
 	} else {
-		printf("    %-20s %s\n", _("issuer"), issuer ? issuer : "?");
-		printf("    %-20s %s\n", _("last update"), t1);
-		printf("    %-20s %s\n", _("next update"),
+		cli_row(4, 20, _("issuer"), "%s\n", issuer ? issuer : "?");
+		cli_row(4, 20, _("last update"), "%s\n", t1);
+		cli_row(4, 20, _("next update"), "%s\n",
 		    X509_CRL_get0_nextUpdate(crl) ? t2 : "-");
-		printf("    %-20s %d\n", _("revoked"), n < 0 ? 0 : n);
+		cli_row(4, 20, _("revoked"), "%d\n", n < 0 ? 0 : n);
 	}
 	free(issuer);
 	return o;
@@ -165,12 +165,6 @@ json_cert(const struct mcert_cert_info *ci)
 /* ---- Text, laid out like `pki inspect` with one fact per line. */
 
 static void
-print_list_start(const char *label)
-{
-	printf("    %-20s ", label);
-}
-
-static void
 print_cert(const struct mcert_cert_info *ci)
 {
 	static const char *const flag[] = { "", " [EXPIRES SOON]", " [EXPIRED]",
@@ -182,39 +176,39 @@ print_cert(const struct mcert_cert_info *ci)
 
 	fi = ci->validity == MCERT_EXPIRES_SOON ? 1 : ci->validity ==
 	    MCERT_EXPIRED ? 2 : ci->validity == MCERT_NOT_YET_VALID ? 3 : 0;
-	printf("    %-20s %s\n", _("subject"), ci->subject);
-	printf("    %-20s %s\n", _("issuer"), ci->issuer);
-	printf("    %-20s %s\n", _("serial"), ci->serial);
-	printf("    %-20s %s\n", _("not before"),
+	cli_row(4, 20, _("subject"), "%s\n", ci->subject);
+	cli_row(4, 20, _("issuer"), "%s\n", ci->issuer);
+	cli_row(4, 20, _("serial"), "%s\n", ci->serial);
+	cli_row(4, 20, _("not before"), "%s\n",
 	    mcert_time_iso(ci->not_before, nb, sizeof(nb)));
-	printf("    %-20s %s (", _("not after"),
+	cli_row(4, 20, _("not after"), "%s (",
 	    mcert_time_iso(ci->not_after, na, sizeof(na)));
 	cli_print_days_left(ci->days_left);
 	printf(")%s\n", flag[fi]);
-	print_list_start(_("subjectAltName"));
+	cli_label(4, 20, _("subjectAltName"));
 	if (ci->nsan == 0)
 		printf("%s", _("(none)"));
 	for (i = 0; i < ci->nsan; i++)
 		printf("%s%s:%s", i ? ", " : "", san_word(ci->san[i].kind),
 		    ci->san[i].value);
 	printf("\n");
-	printf("    %-20s %s %d%s%s\n", _("public key"), ci->key.type,
+	cli_row(4, 20, _("public key"), "%s %d%s%s\n", ci->key.type,
 	    ci->key.bits, ci->key.curve[0] ? " " : "", ci->key.curve);
-	printf("    %-20s %s\n", _("signature"), ci->sig_alg);
-	print_list_start(_("key usage"));
+	cli_row(4, 20, _("signature"), "%s\n", ci->sig_alg);
+	cli_label(4, 20, _("key usage"));
 	if (!ci->has_ku)
 		printf("%s", _("(absent: any)"));
 	for (bit = 1, i = 0; bit <= MCERT_KU_DECIPHER_ONLY; bit <<= 1)
 		if (ci->ku & bit)
 			printf("%s%s", i++ ? ", " : "", mcert_ku_name(bit));
 	printf("\n");
-	print_list_start(_("extended key usage"));
+	cli_label(4, 20, _("extended key usage"));
 	if (!ci->has_eku)
 		printf("%s", _("(absent: any)"));
 	for (i = 0; i < ci->neku; i++)
 		printf("%s%s", i ? ", " : "", ci->eku[i]);
 	printf("\n");
-	print_list_start(_("basic constraints"));
+	cli_label(4, 20, _("basic constraints"));
 	if (!ci->has_bc)
 		printf("%s\n", _("(absent)"));
 	else if (ci->pathlen >= 0)
@@ -223,14 +217,14 @@ print_cert(const struct mcert_cert_info *ci)
 	else
 		printf("CA:%s\n", ci->ca ? "TRUE" : "FALSE");
 	if (ci->has_ns)
-		printf("    %-20s %s%s%s\n", _("netscape cert type"),
+		cli_row(4, 20, _("netscape cert type"), "%s%s%s\n",
 		    ci->ns & MCERT_NS_SSL_CLIENT ? "sslClient " : "",
 		    ci->ns & MCERT_NS_SSL_SERVER ? "sslServer " : "",
 		    ci->ns & MCERT_NS_SSL_CA ? "sslCA" : "");
-	printf("    %-20s %s\n", _("subject key id"), ci->ski ? ci->ski : "-");
-	printf("    %-20s %s\n", _("authority key id"), ci->aki ? ci->aki : "-");
-	printf("    %-20s %s\n", _("SHA-256"), ci->sha256);
-	printf("    %-20s %s\n", _("self-signed"), ci->self_signed ? _("yes") :
+	cli_row(4, 20, _("subject key id"), "%s\n", ci->ski ? ci->ski : "-");
+	cli_row(4, 20, _("authority key id"), "%s\n", ci->aki ? ci->aki : "-");
+	cli_row(4, 20, _("SHA-256"), "%s\n", ci->sha256);
+	cli_row(4, 20, _("self-signed"), "%s\n", ci->self_signed ? _("yes") :
 	    _("no"));
 }
 
@@ -320,13 +314,13 @@ show_key(const struct inspect *in, const struct mcert_object *o)
 	}
 	printf(_("  private key #%d\n"), o->index);
 	if (o->key != NULL)
-		printf("    %-20s %s %d%s%s\n", _("type"), ki.type, ki.bits,
+		cli_row(4, 20, _("type"), "%s %d%s%s\n", ki.type, ki.bits,
 		    ki.curve[0] ? " " : "", ki.curve);
 	else
-		printf("    %-20s %s\n", _("type"), _("(locked: give the "
+		cli_row(4, 20, _("type"), "%s\n", _("(locked: give the "
 		    "passphrase with --passphrase-fd to see it)"));
-	printf("    %-20s %s\n", _("encoding"), o->encoding);
-	printf("    %-20s %s\n", _("encrypted"), o->encrypted ? _("yes") :
+	cli_row(4, 20, _("encoding"), "%s\n", o->encoding);
+	cli_row(4, 20, _("encrypted"), "%s\n", o->encrypted ? _("yes") :
 	    _("no"));
 	return NULL;
 }
@@ -351,17 +345,18 @@ show_csr(const struct inspect *in, const struct mcert_file *f,
 		    "signature_ok", ri.signature_ok);
 	} else {
 		printf(_("  CSR #%d\n"), o->index);
-		printf("    %-20s %s\n", _("subject"), ri.subject);
-		print_list_start(_("subjectAltName"));
+		cli_row(4, 20, _("subject"), "%s\n", ri.subject);
+		cli_label(4, 20, _("subjectAltName"));
 		if (ri.nsan == 0)
 			printf("%s", _("(none)"));
 		for (k = 0; k < ri.nsan; k++)
 			printf("%s%s:%s", k ? ", " : "",
 			    san_word(ri.san[k].kind), ri.san[k].value);
-		printf("\n    %-20s %s %d%s%s\n", _("public key"),
+		printf("\n");
+		cli_row(4, 20, _("public key"), "%s %d%s%s\n",
 		    ri.key.type, ri.key.bits, ri.key.curve[0] ? " " : "",
 		    ri.key.curve);
-		printf("    %-20s %s\n", _("signature"), ri.signature_ok ?
+		cli_row(4, 20, _("signature"), "%s\n", ri.signature_ok ?
 		    _("verifies") : _("DOES NOT VERIFY: the CSR was altered; "
 		    "make it again"));
 	}

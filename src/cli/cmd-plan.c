@@ -32,20 +32,21 @@ print_text(const char *path, const struct mcert_workspace *ws,
 		char *line = mcert_plan_cert_pki_line(c);
 
 		printf("  %s\n", c->name);
-		printf("    %-10s CN=%s\n", _("subject"), c->cn);
-		printf("    %-10s ", _("SAN"));
+		cli_row(4, 10, _("subject"), "CN=%s\n", c->cn);
+		cli_label(4, 10, _("SAN"));
 		json_array_foreach(c->san, k, v)
 			printf("%s%s", k ? "," : "", json_string_value(v));
 		if (json_array_size(c->san) == 0)
 			printf("%s", _("(none)"));
-		printf("\n    %-10s %s, %s %s\n", _("usage"), usages[c->usage],
+		printf("\n");
+		cli_row(4, 10, _("usage"), "%s, %s %s\n", usages[c->usage],
 		    _("CA"), c->ca);
-		printf("    %-10s ", _("hosts"));
+		cli_label(4, 10, _("hosts"));
 		json_array_foreach(c->hosts, k, v)
 			printf("%s%s", k ? "," : "", json_string_value(v));
 		printf("\n");
 		if (line != NULL)
-			printf("    %-10s %s\n", _("on the MMP"), line);
+			cli_row(4, 10, _("on the MMP"), "%s\n", line);
 		free(line);
 	}
 	for (i = 0; i < ws->nhosts; i++) {

@@ -203,12 +203,13 @@ print_presented_one(size_t pos, const struct mcert_cert_info *ci)
 	char na[32];
 
 	printf(_("  certificate #%zu\n"), pos);
-	printf("    %-20s %s\n", _("subject"), ci->subject);
-	printf("    %-20s %s\n", _("issuer"), ci->issuer);
-	printf("    %-20s %s (", _("not after"),
+	cli_row(4, 20, _("subject"), "%s\n", ci->subject);
+	cli_row(4, 20, _("issuer"), "%s\n", ci->issuer);
+	cli_row(4, 20, _("not after"), "%s (",
 	    mcert_time_iso(ci->not_after, na, sizeof(na)));
 	cli_print_days_left(ci->days_left);
-	printf(")\n    %-20s %s\n", _("SHA-256"), ci->sha256);
+	printf(")\n");
+	cli_row(4, 20, _("SHA-256"), "%s\n", ci->sha256);
 }
 
 static int

@@ -36,9 +36,9 @@ print_service(const json_t *s)
 
 		snprintf(id, sizeof(id), "%s (%s)", str(s, "service"),
 		    str(s, "role"));
-		printf("  %-24s %s", id, verdict);
+		cli_row(2, 24, id, "%s", verdict);
 	} else
-		printf("  %-24s %s", str(s, "service"), verdict);
+		cli_row(2, 24, str(s, "service"), "%s", verdict);
 	if (json_is_false(json_object_get(s, "enabled")))
 		printf(_(", disabled"));
 	if (json_object_size(files) > 0 && !json_is_true(json_object_get(s,
@@ -46,18 +46,19 @@ print_service(const json_t *s)
 		printf(_(", not the plan's files"));
 	printf("\n");
 	json_object_foreach((json_t *)files, k, v)
-		printf("    %-10s %s\n", k, json_string_value(v));
+		cli_row(4, 10, k, "%s\n", json_string_value(v));
 	if (json_is_object(c) && json_object_get(c, "subject") != NULL) {
-		printf("    %-10s %s\n", _("subject"), str(c, "subject"));
-		printf("    %-10s %s\n", _("issuer"), str(c, "issuer"));
-		printf(_("    %-10s %s (%lld days left)\n"), _("expires"),
-		    str(c, "not_after"), (long long)json_integer_value(
-		    json_object_get(c, "days_left")));
+		cli_row(4, 10, _("subject"), "%s\n", str(c, "subject"));
+		cli_row(4, 10, _("issuer"), "%s\n", str(c, "issuer"));
+		cli_label(4, 10, _("expires"));
+		printf(_("%s (%lld days left)\n"), str(c, "not_after"),
+		    (long long)json_integer_value(json_object_get(c,
+		    "days_left")));
 	}
 	if (json_is_object(c) && !json_is_null(json_object_get(c, "why")))
-		printf("    %-10s %s\n", _("problem"), str(c, "why"));
+		cli_row(4, 10, _("problem"), "%s\n", str(c, "why"));
 	if (json_is_string(json_object_get(s, "why")))
-		printf("    %-10s %s\n", _("note"), str(s, "why"));
+		cli_row(4, 10, _("note"), "%s\n", str(s, "why"));
 }
 
 static void
@@ -68,8 +69,8 @@ print_db(const json_t *db)
 
 	json_array_foreach(json_object_get(db, "nodes"), k, n)
 		up += json_is_true(json_object_get(n, "connected"));
-	printf(_("  %-24s %s, %zu of %zu node(s) connected\n"),
-	    _("database cluster"), str(db, "status"), up,
+	cli_label(2, 24, _("database cluster"));
+	printf(_("%s, %zu of %zu node(s) connected\n"), str(db, "status"), up,
 	    json_array_size(json_object_get(db, "nodes")));
 }
 

@@ -27,6 +27,9 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_server_csr,
 	&cmd_deploy,
 	&cmd_status,
+	&cmd_renew,
+	&cmd_rollback,
+	&cmd_discover,
 	&cmd_lab,
 	&cmd_probe,
 };

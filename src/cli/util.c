@@ -9,6 +9,7 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "cli.h"
 #include "verify.h"
@@ -160,6 +161,48 @@ cli_print_days_left(long days)
 	else
 		printf(ngettext("expired %ld day ago", "expired %ld days ago",
 		    (unsigned long)-days), -days);
+}
+
+/* The wizard's ui_width (src/tui/ui.c) is the same measure for curses;
+ * the commands stay out of the wizard's curses layer (ui.h) for it. */
+int
+cli_width(const char *s)
+{
+	wchar_t small[128], *wcs = small;
+	size_t n = mbstowcs(NULL, s, 0);
+	int w;
+
+	if (n == (size_t)-1)
+		return (int)strlen(s);	/* not text in this locale: bytes */
+	if (n >= sizeof(small) / sizeof(*small) &&
+	    (wcs = calloc(n + 1, sizeof(*wcs))) == NULL)
+		return (int)n;
+	mbstowcs(wcs, s, n + 1);
+	/* a character with no width (a control) counts one */
+	if ((w = wcswidth(wcs, n)) < 0)
+		w = (int)n;
+	if (wcs != small)
+		free(wcs);
+	return w;
+}
+
+void
+cli_label(int indent, int width, const char *label)
+{
+	int pad = width - cli_width(label);
+
+	printf("%*s%s%*s ", indent, "", label, pad > 0 ? pad : 0, "");
+}
+
+void
+cli_row(int indent, int width, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	cli_label(indent, width, label);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -324,6 +324,25 @@ mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
 	return set_record(ws, "steps", key, NULL, state, err);
 }
 
+void
+mcert_ws_forget_steps(struct mcert_workspace *ws, const char *label,
+    int generation)
+{
+	json_t *steps = json_object_get(ws->root, "steps"), *v;
+	const char *key;
+	void *tmp;
+	char prefix[300];
+	size_t n;
+
+	n = (size_t)snprintf(prefix, sizeof(prefix), "%s/g%d/", label,
+	    generation);
+	if (n >= sizeof(prefix))
+		return;
+	json_object_foreach_safe(steps, tmp, key, v)
+		if (strncmp(key, prefix, n) == 0)
+			json_object_del(steps, key);
+}
+
 int
 mcert_ws_key_on_server(const struct mcert_workspace *ws, const char *name)
 {

@@ -137,6 +137,11 @@ int mcert_ws_set_cert_state(struct mcert_workspace *ws, const char *name,
 int mcert_ws_set_step_state(struct mcert_workspace *ws, const char *key,
     const char *state, struct mcert_error *err);
 
+/* Forgets every step recorded for host label in generation (keys
+ * "LABEL/gN/..."): a rollback undid them.  Save to keep it. */
+void mcert_ws_forget_steps(struct mcert_workspace *ws, const char *label,
+    int generation);
+
 /* Whether certificate name's key was made on its Meeting Server (pki csr:
  * it never leaves it): "certificates": {NAME: {"key": "server"}}. */
 int mcert_ws_key_on_server(const struct mcert_workspace *ws, const char *name);

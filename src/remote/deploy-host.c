@@ -69,6 +69,16 @@ dp_failed(struct host *hp, const char *why)
 	return -1;
 }
 
+void
+dp_why_append(struct host *hp, const char *text)
+{
+	size_t n = strlen(hp->res->why);
+
+	if (n + 1 < sizeof(hp->res->why))
+		snprintf(hp->res->why + n, sizeof(hp->res->why) - n, "%s",
+		    text);
+}
+
 /* A message from the SSH layer, which names the address: the label
  * goes first ("cms1 (127.0.0.51): ..."). */
 int
@@ -104,14 +114,23 @@ dp_cancelled(const struct host *hp)
 	return hp->run->o->cancel != NULL && *hp->run->o->cancel;
 }
 
-static int
-wait_turn(struct run *run)
+int
+dp_wait(struct host *hp)
 {
+	struct run *run = hp->run;
 	struct timespec until;
+	int r;
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += KEEPALIVE_S;
-	return pthread_cond_timedwait(&run->turn, &run->lock, &until);
+	r = pthread_cond_timedwait(&run->turn, &run->lock, &until);
+	if (r == ETIMEDOUT && hp->ssh != NULL) {
+		/* a quiet connection stays open while others work */
+		pthread_mutex_unlock(&run->lock);
+		mcert_ssh_keepalive(hp->ssh);
+		pthread_mutex_lock(&run->lock);
+	}
+	return r;
 }
 
 /* Every host arrives before any goes on; 0 when every host is well. */
@@ -132,13 +151,7 @@ dp_barrier(struct host *hp)
 		pthread_cond_broadcast(&run->turn);
 	} else {
 		while (round == run->round)
-			if (wait_turn(run) == ETIMEDOUT && hp->ssh != NULL) {
-				/* a quiet connection stays open while others
-				 * work */
-				pthread_mutex_unlock(&run->lock);
-				mcert_ssh_keepalive(hp->ssh);
-				pthread_mutex_lock(&run->lock);
-			}
+			(void)dp_wait(hp);
 	}
 	ok = !run->failed;
 	pthread_mutex_unlock(&run->lock);
@@ -199,11 +212,29 @@ mcert_deploy_done(const struct mcert_workspace *ws,
 }
 
 int
+mcert_deploy_step_done(const struct mcert_workspace *ws,
+    const struct mcert_plan *plan, size_t index)
+{
+	const char *label = plan->steps[index].host;
+	char key[1200];
+	size_t i, nth = 0;
+
+	for (i = 0; i <= index; i++)
+		if (strcmp(plan->steps[i].host, label) == 0)
+			nth++;
+	format_key(key, sizeof(key), label, ws->generation, nth,
+	    plan->steps[index].command);
+	return strcmp(mcert_ws_step_state(ws, key), "done") == 0;
+}
+
+int
 dp_step_done(struct host *hp, size_t i)
 {
 	char key[1200];
 	int done;
 
+	if (hp->run->o->replay)
+		return 0;
 	step_key(hp, i, key, sizeof(key));
 	pthread_mutex_lock(&hp->run->lock);
 	done = strcmp(mcert_ws_step_state(hp->run->ws, key), "done") == 0;
@@ -212,19 +243,19 @@ dp_step_done(struct host *hp, size_t i)
 }
 
 int
-dp_mark_done(struct host *hp, size_t first, size_t n)
+dp_mark(struct host *hp, size_t first, size_t n, const char *state)
 {
 	struct mcert_error err = { 0, "" };
 	char key[1200];
 	size_t i;
 	int r = MCERT_OK;
 
-	if (hp->run->o->dry_run)
+	if (hp->run->o->dry_run || hp->run->o->replay)
 		return 0;
 	pthread_mutex_lock(&hp->run->lock);
 	for (i = first; i < first + n && r == MCERT_OK; i++) {
 		step_key(hp, i, key, sizeof(key));
-		r = mcert_ws_set_step_state(hp->run->ws, key, "done", &err);
+		r = mcert_ws_set_step_state(hp->run->ws, key, state, &err);
 	}
 	pthread_mutex_unlock(&hp->run->lock);
 	if (r != MCERT_OK)
@@ -233,6 +264,12 @@ dp_mark_done(struct host *hp, size_t first, size_t n)
 	r = save(hp);
 	pthread_mutex_unlock(&hp->run->lock);
 	return r;
+}
+
+int
+dp_mark_done(struct host *hp, size_t first, size_t n)
+{
+	return dp_mark(hp, first, n, "done");
 }
 
 /* ---- talking to the MMP */

@@ -32,8 +32,8 @@ status_command(const struct run *run, const struct mcert_plan_step *st)
 }
 
 /* The group starting at first: the steps of one component in a row. */
-static size_t
-group_end(const struct host *hp, size_t first)
+size_t
+dp_group_end(const struct host *hp, size_t first)
 {
 	const char *st = status_command(hp->run, dp_step_at(hp, first));
 	size_t i = first + 1;
@@ -101,8 +101,8 @@ recorded(struct host *hp, const struct group *g, const char *id)
 }
 
 /* Puts back what was bound; a line for the operator in note. */
-static int
-rollback(struct host *hp, const struct group *g, char *note, size_t len)
+int
+dp_rollback(struct host *hp, const struct group *g, char *note, size_t len)
 {
 	const struct mcert_plan_step *restore = NULL;
 	const char *id;
@@ -155,11 +155,38 @@ rollback(struct host *hp, const struct group *g, char *note, size_t len)
 	return bad ? -1 : 0;
 }
 
+/* The files of services whose status screen does not name them (the
+ * database's), recorded as bound. */
+static int
+record_bound(struct host *hp, const struct group *g)
+{
+	struct mcert_error err = { 0, "" };
+	const struct mcert_plan_step *st;
+	const struct mcert_service *s;
+	size_t i;
+	int r = MCERT_OK;
+
+	if (hp->run->o->dry_run)
+		return 0;
+	for (i = g->first; i < g->first + g->n && r == MCERT_OK; i++) {
+		st = dp_step_at(hp, i);
+		if (strcmp(st->what, "bind") != 0 || st->files == NULL ||
+		    (s = dp_service(hp->run, st->service)) == NULL ||
+		    s->status_fields != NULL)
+			continue;
+		pthread_mutex_lock(&hp->run->lock);
+		r = mcert_ws_set_bound(hp->run->ws, hp->h->label, s->id,
+		    st->files, &err);
+		pthread_mutex_unlock(&hp->run->lock);
+	}
+	return r == MCERT_OK ? 0 : dp_failed(hp, err.msg);
+}
+
 static int
 run_group(struct host *hp, struct group *g)
 {
 	const struct mcert_plan_step *st;
-	char note[256], why[1024];
+	char note[256];
 	size_t i;
 
 	if (status_command(hp->run, dp_step_at(hp, g->first)) != NULL &&
@@ -177,13 +204,13 @@ run_group(struct host *hp, struct group *g)
 			continue;
 		if (g->before == NULL)
 			return -1;	/* the database: nothing to put back */
-		snprintf(why, sizeof(why), "%s", hp->res->why);
-		rollback(hp, g, note, sizeof(note));
-		snprintf(hp->res->why, sizeof(hp->res->why), "%s%s", why, note);
+		dp_rollback(hp, g, note, sizeof(note));
+		dp_why_append(hp, note);
 		dp_emit(hp, MCERT_DS_FAILED, hp->res->why);
 		return -1;
 	}
-	return dp_mark_done(hp, g->first, g->n);
+	return record_bound(hp, g) != 0 ? -1 : dp_mark_done(hp, g->first,
+	    g->n);
 }
 
 /* ---- the database cluster */
@@ -244,7 +271,7 @@ run_phase(struct host *hp, int phase)
 			end = i + 1;
 			continue;
 		}
-		end = group_end(hp, i);
+		end = dp_group_end(hp, i);
 		g = (struct group){ i, end - i, NULL };
 		if (dp_step_done(hp, i) && dp_step_done(hp, end - 1)) {
 			hp->done = end;
@@ -268,6 +295,26 @@ run_phase(struct host *hp, int phase)
 			hp->res->ran += g.n;
 		json_decref(g.before);
 	}
+	return r;
+}
+
+/* The services, on this host's turn; the next host starts when its ports
+ * present what was just bound. */
+static int
+one_at_a_time(struct host *hp)
+{
+	size_t ran = hp->res->ran;
+	int r;
+
+	if (dp_turn_wait(hp) != 0)
+		return dp_failedf(hp, N_("%s: not started, because another "
+		    "host failed first (one host at a time); its services "
+		    "still have the files bound before"), hp->h->label);
+	r = run_phase(hp, DP_PHASE_SERVICES);
+	if (r == 0 && hp->run->o->probe && !hp->run->o->dry_run &&
+	    hp->res->ran > ran && (r = dp_live_check(hp)) != 0)
+		dp_undo_services(hp);
+	dp_turn_pass(hp, r == 0);
 	return r;
 }
 
@@ -304,7 +351,10 @@ host_main(void *arg)
 				    hp->run->phases[p]);
 			continue;
 		}
-		if (r == 0)
+		if (r == 0 && hp->run->phases[p] == DP_PHASE_SERVICES &&
+		    hp->run->o->one_at_a_time)
+			r = one_at_a_time(hp);
+		else if (r == 0)
 			r = run_phase(hp, hp->run->phases[p]);
 	}
 	(void)dp_barrier(hp);
@@ -353,6 +403,7 @@ make_hosts(struct run *run, struct host *hosts, struct mcert_deploy_result *r)
 		    strcmp(run->o->only_host, h->label) != 0)
 			continue;
 		hp->run = run;
+		hp->index = n;
 		hp->h = h;
 		hp->res = &r->v[n];
 		hp->res->host = h->label;
@@ -363,7 +414,9 @@ make_hosts(struct run *run, struct host *hosts, struct mcert_deploy_result *r)
 		for (k = 0; k < p->nsteps; k++)
 			if (strcmp(p->steps[k].host, h->label) == 0) {
 				hp->steps[hp->nsteps++] = k;
-				add_phase(run, p->steps[k].phase);
+				if (!run->o->no_database || p->steps[k].phase ==
+				    DP_PHASE_SERVICES)
+					add_phase(run, p->steps[k].phase);
 			}
 		n++;
 	}
@@ -407,7 +460,7 @@ mcert_deploy(struct mcert_workspace *ws, const struct mcert_plan *plan,
     struct mcert_deploy_result *r, struct mcert_error *err)
 {
 	struct run run = { ws, plan, svc, o, PTHREAD_MUTEX_INITIALIZER,
-	    PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, { 0 }, 0 };
+	    PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, { 0 }, 0, 0 };
 	struct host *hosts;
 	size_t i;
 	int ret;
@@ -417,6 +470,18 @@ mcert_deploy(struct mcert_workspace *ws, const struct mcert_plan *plan,
 		return mcert_error_set(err, MCERT_E_INVALID, N_("the plan has "
 		    "errors (meetcert plan shows them): fix the workspace "
 		    "first"));
+	if (!o->no_database && !o->db_confirmed && !o->dry_run &&
+	    !o->replay && mcert_deploy_touches_db(ws, plan, o->only_host)) {
+		r->need_db_confirm = 1;
+		return mcert_error_set(err, MCERT_E_INVALID, N_("renewing the "
+		    "database cluster's certificates removes every node from "
+		    "the cluster and builds it again, so the database is down "
+		    "until all nodes connect (guide §5.3): confirm that first, "
+		    "or renew the services alone"));
+	}
+	if (!o->no_database && !o->replay &&
+	    (ret = dp_db_precheck(&run, err)) != MCERT_OK)
+		return ret;
 	hosts = calloc(ws->nhosts + 1, sizeof(*hosts));
 	r->v = calloc(ws->nhosts + 1, sizeof(*r->v));
 	if (hosts == NULL || r->v == NULL || make_hosts(&run, hosts, r) != 0) {
@@ -443,6 +508,23 @@ out:
 	pthread_mutex_destroy(&run.lock);
 	pthread_cond_destroy(&run.turn);
 	return ret;
+}
+
+int
+mcert_deploy_touches_db(const struct mcert_workspace *ws,
+    const struct mcert_plan *plan, const char *only_host)
+{
+	size_t i;
+
+	if (ws->generation <= 1)
+		return 0;
+	for (i = 0; i < plan->nsteps; i++)
+		if (plan->steps[i].phase != DP_PHASE_SERVICES &&
+		    (only_host == NULL || strcmp(only_host,
+		    plan->steps[i].host) == 0) &&
+		    !mcert_deploy_step_done(ws, plan, i))
+			return 1;
+	return 0;
 }
 
 void

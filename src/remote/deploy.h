@@ -53,6 +53,23 @@ struct mcert_deploy_opts {
 	mcert_deploy_cb progress;
 	void *ctx;
 	volatile sig_atomic_t *cancel;	/* set: stop before the next step */
+	/* A renewal of a running deployment: the services (phase 0) are
+	 * bound one host at a time, in the workspace's order, so that the
+	 * others keep meetings running; with probe, each host's listening
+	 * ports must present the certificate just bound (a live TLS
+	 * handshake, retried for probe_wait_ms, 0: 30 s) before the next
+	 * host starts, else that host's services are put back. */
+	int one_at_a_time;
+	int probe;
+	long probe_wait_ms;
+	/* The database cluster's phases remove every node and build the
+	 * cluster again: in a renewal (generation > 1) they run only when
+	 * confirmed; no_database leaves them out. */
+	int db_confirmed;
+	int no_database;
+	/* Run the steps as given even when recorded done, and record none
+	 * (a rollback's plan); nothing is uploaded. */
+	int replay;
 };
 
 struct mcert_deploy_host {
@@ -65,6 +82,8 @@ struct mcert_deploy_host {
 struct mcert_deploy_result {
 	struct mcert_deploy_host *v;
 	size_t n;
+	int need_db_confirm;	/* refused: the database phases need
+				 * db_confirmed (or no_database) */
 };
 
 /* Runs the plan's steps for every host (or o->only_host).  Returns MCERT_OK
@@ -75,6 +94,17 @@ int mcert_deploy(struct mcert_workspace *ws, const struct mcert_plan *plan,
     struct mcert_deploy_result *r, struct mcert_error *err);
 
 void mcert_deploy_result_free(struct mcert_deploy_result *r);
+
+/* 1 when plan->steps[index] is recorded done for the workspace's
+ * generation. */
+int mcert_deploy_step_done(const struct mcert_workspace *ws,
+    const struct mcert_plan *plan, size_t index);
+
+/* 1 when running the plan now would take the database cluster down: a
+ * renewal (generation > 1) with database steps not yet done (of
+ * only_host, when not NULL). */
+int mcert_deploy_touches_db(const struct mcert_workspace *ws,
+    const struct mcert_plan *plan, const char *only_host);
 
 /* 1 when every step of the plan (of only_host, when not NULL) is recorded
  * done for the workspace's generation. */

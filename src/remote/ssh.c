@@ -439,10 +439,10 @@ sftp_start(struct mcert_ssh *c, struct mcert_error *err)
 	return c->sftp;
 }
 
-/* Reads name over an open SFTP session. */
+/* Reads name over an open SFTP session: at most max bytes. */
 static int
 sftp_read_all(struct mcert_ssh *c, sftp_session sftp, const char *name,
-    unsigned char **data, size_t *len, struct mcert_error *err)
+    size_t max, unsigned char **data, size_t *len, struct mcert_error *err)
 {
 	unsigned char chunk[16384], *buf = NULL, *grown;
 	size_t have = 0;
@@ -456,7 +456,7 @@ sftp_read_all(struct mcert_ssh *c, sftp_session sftp, const char *name,
 		return mcert_error_set(err, MCERT_E_IO,
 		    N_("%s: cannot read %s over SFTP"), c->host, name);
 	while ((n = sftp_read(f, chunk, sizeof(chunk))) > 0) {
-		if (have + (size_t)n > 16u * 1024 * 1024 ||
+		if (have + (size_t)n > max ||
 		    (grown = realloc(buf, have + (size_t)n + 1)) == NULL) {
 			ret = mcert_error_set(err, MCERT_E_LIMIT,
 			    N_("%s: %s is too large"), c->host, name);
@@ -487,11 +487,20 @@ int
 mcert_sftp_get(struct mcert_ssh *c, const char *name, unsigned char **data,
     size_t *len, struct mcert_error *err)
 {
+	return mcert_sftp_get_max(c, name, 16u * 1024 * 1024, data, len, err);
+}
+
+int
+mcert_sftp_get_max(struct mcert_ssh *c, const char *name, size_t max,
+    unsigned char **data, size_t *len, struct mcert_error *err)
+{
 	sftp_session sftp;
 
+	*data = NULL;
+	*len = 0;
 	if ((sftp = sftp_start(c, err)) == NULL)
 		return MCERT_E_IO;
-	return sftp_read_all(c, sftp, name, data, len, err);
+	return sftp_read_all(c, sftp, name, max, data, len, err);
 }
 
 static int
@@ -528,8 +537,8 @@ put_part(struct mcert_ssh *c, sftp_session sftp, const char *part,
 		    "disk full?); free some space and run again"), c->host,
 		    name);
 	/* The upload counts only if what landed is exact. */
-	if ((ret = sftp_read_all(c, sftp, part, &back, &backlen, err)) !=
-	    MCERT_OK)
+	if ((ret = sftp_read_all(c, sftp, part, 16u * 1024 * 1024, &back,
+	    &backlen, err)) != MCERT_OK)
 		return ret;
 	same = backlen == len && CRYPTO_memcmp(back, data, len) == 0;
 	mcert_wipe(back, backlen);

@@ -62,9 +62,14 @@ int mcert_ssh_exec(struct mcert_ssh *s, const char *command, char **output,
 int mcert_sftp_put(struct mcert_ssh *s, const char *name, const void *data,
     size_t len, struct mcert_error *err);
 
-/* Reads name from the MMP's directory into *data (caller frees). */
+/* Reads name from the MMP's directory into *data (caller frees): at most
+ * 16 MiB. */
 int mcert_sftp_get(struct mcert_ssh *s, const char *name, unsigned char **data,
     size_t *len, struct mcert_error *err);
+
+/* The same for at most max bytes: a larger file is MCERT_E_LIMIT. */
+int mcert_sftp_get_max(struct mcert_ssh *s, const char *name, size_t max,
+    unsigned char **data, size_t *len, struct mcert_error *err);
 
 /* The host as given (for messages). */
 const char *mcert_ssh_host(const struct mcert_ssh *s);

@@ -2,7 +2,6 @@
  * (bind.h). */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +13,7 @@
 #include "ask.h"
 #include "certs.h"
 #include "widgets.h"
-
-/* The fields of a posted line: "K" host key, "E" deploy event. */
+#include "yesno.h"
 
 const char *const bind_stat_names[] = {
 	[ST_IDLE] = N_("not run"),
@@ -48,96 +46,14 @@ bind_host_by_label(struct bind *b, const char *label)
 	return NULL;
 }
 
-/* ---- the host keys, before anything else */
+/* ---- the host keys, before anything else (hostkeys.c) */
 
-struct keycheck {
-	struct bind *b;
-	struct wiz_job *job;
-	size_t i;
-	struct mcert_ssh_opts so;
-};
-
-/* The SHA256:... fingerprints in an SSH refusal: the unknown key's
- * sentence names one key twice, a changed key's names two (or one and
- * "another key type"). */
-static enum hkey
-classify(int r, const char *msg, char *fp, size_t len)
-{
-	const char *p, *first = NULL;
-	size_t n = 0, flen = 0, l;
-	int same = 1;
-
-	if (r == MCERT_OK || r != MCERT_E_VERDICT)
-		return KEY_KNOWN;	/* or unreachable: deploy says so */
-	for (p = strstr(msg, "SHA256:"); p != NULL; p = strstr(p + 7,
-	    "SHA256:")) {
-		l = 7 + strspn(p + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklm"
-		    "nopqrstuvwxyz0123456789+/=");
-		if (first == NULL) {
-			first = p;
-			flen = l;
-		} else if (l != flen || strncmp(p, first, l) != 0)
-			same = 0;
-		n++;
-	}
-	if (n == 0)
-		return KEY_KNOWN;	/* refused the user: the key was fine */
-	snprintf(fp, len, "%.*s", (int)flen, first);
-	return n >= 2 && same ? KEY_UNKNOWN : KEY_CHANGED;
-}
-
-static void *
-key_one(void *arg)
-{
-	struct keycheck *k = arg;
-	struct mcert_error err = { 0 };
-	struct mcert_ssh *s = NULL;
-	char fp[128] = "";
-	enum hkey kind;
-	int r;
-
-	r = mcert_ssh_connect(&k->so, &s, &err);
-	mcert_ssh_close(s);
-	kind = classify(r, err.msg, fp, sizeof(fp));
-	wiz_job_post(k->job, "K" SEP "%zu" SEP "%d" SEP "%s" SEP "%s", k->i,
-	    (int)kind, fp, kind == KEY_CHANGED ? err.msg : "");
-	return NULL;
-}
-
-/* Connects to every host at once, without accepting any key or asking
- * anything, to learn which keys are not known. */
 static void *
 keys_job(struct wiz_job *job, void *arg)
 {
 	struct bind *b = arg;
-	struct keycheck *k = calloc(b->n + 1, sizeof(*k));
-	pthread_t *tid = calloc(b->n + 1, sizeof(*tid));
-	int *started = calloc(b->n + 1, sizeof(*started));
-	size_t i;
 
-	for (i = 0; k != NULL && tid != NULL && started != NULL && i < b->n;
-	    i++) {
-		const struct mcert_ws_host *h = &b->ws->hosts[i];
-
-		k[i] = (struct keycheck){ b, job, i, b->o.ssh };
-		k[i].so.host = mcert_ws_host_address(h);
-		if (h->port > 0)
-			k[i].so.port = h->port;
-		if (h->user != NULL)
-			k[i].so.user = h->user;
-		k[i].so.accept_fingerprint = NULL;
-		k[i].so.ask = NULL;
-		if (pthread_create(&tid[i], NULL, key_one, &k[i]) == 0)
-			started[i] = 1;
-		else
-			key_one(&k[i]);
-	}
-	for (i = 0; tid != NULL && started != NULL && i < b->n; i++)
-		if (started[i])
-			pthread_join(tid[i], NULL);
-	free(k);
-	free(tid);
-	free(started);
+	hostkeys_check(job, &b->hk);
 	return NULL;
 }
 
@@ -168,7 +84,8 @@ start_deploy(struct wiz *w, struct bind *b)
 
 	mcert_deploy_result_free(&b->res);
 	memset(&b->err, 0, sizeof(b->err));
-	b->o.ssh.accept_fingerprint = b->accept[0] != '\0' ? b->accept : NULL;
+	b->o.ssh.accept_fingerprint = b->hk.accept[0] != '\0' ?
+	    b->hk.accept : NULL;
 	b->o.progress = progress;
 	b->o.ctx = &w->job;
 	for (i = 0; i < b->n; i++) {
@@ -208,7 +125,6 @@ bind_start(struct wiz *w, struct bind *b, int dry)
 		return;
 	}
 	b->dry = dry;
-	b->accept[0] = '\0';
 	b->ws = w->ws;
 	b->plan = w->plan;
 	b->svc = w->svc;
@@ -220,10 +136,14 @@ bind_start(struct wiz *w, struct bind *b, int dry)
 	b->o.transcripts = b->tdir;
 	b->o.cancel = &w->job.cancel;
 	wiz_ssh_opts(&b->paths, b->dir, &b->ask, &b->o.ssh);
+	hostkeys_free(&b->hk);
 	for (i = 0; i < b->n; i++) {
+		if (hostkeys_add(&b->hk, &b->ws->hosts[i], &b->o.ssh) != 0) {
+			wiz_say(w, UI_ERR, "%s", _("out of memory"));
+			return;
+		}
 		b->v[i].stat = ST_KEYS;
-		b->v[i].key = KEY_UNSEEN;
-		b->v[i].why[0] = b->v[i].fp[0] = '\0';
+		b->v[i].why[0] = '\0';
 	}
 	if (wiz_job_start(w, keys_job, b) != 0)
 		return;
@@ -231,29 +151,19 @@ bind_start(struct wiz *w, struct bind *b, int dry)
 	wiz_say(w, UI_NORMAL, "%s", _("Checking each host's SSH key..."));
 }
 
-/* The next host whose key is to be asked about from i, or n. */
-static size_t
-next_unknown(const struct bind *b, size_t i)
-{
-	while (i < b->n && b->v[i].key != KEY_UNKNOWN)
-		i++;
-	return i;
-}
-
 /* Every key learnt: a changed one stops everything, unknown ones are
  * asked about, then the deployment starts. */
 static void
 keys_known(struct wiz *w, struct bind *b)
 {
-	size_t i, changed = 0;
+	size_t i, changed = hostkeys_known(&b->hk);
 
-	for (i = 0; i < b->n; i++)
-		if (b->v[i].key == KEY_CHANGED) {
-			b->v[i].stat = ST_REFUSED;
-			changed++;
-		} else
-			b->v[i].stat = b->v[i].key == KEY_UNKNOWN ? ST_KEYS :
-			    ST_IDLE;
+	for (i = 0; i < b->n && i < b->hk.n; i++) {
+		snprintf(b->v[i].why, sizeof(b->v[i].why), "%s",
+		    b->hk.v[i].why);
+		b->v[i].stat = b->hk.v[i].key == KEY_CHANGED ? ST_REFUSED :
+		    b->hk.v[i].key == KEY_UNKNOWN ? ST_KEYS : ST_IDLE;
+	}
 	if (w->job.cancel) {
 		b->phase = PH_IDLE;
 		wiz_say(w, UI_WARN, "%s", _("Stopped: nothing was changed."));
@@ -265,12 +175,12 @@ keys_known(struct wiz *w, struct bind *b)
 		    "done. Read why below, then press b again."));
 		return;
 	}
-	b->asking = next_unknown(b, 0);
-	if (b->asking < b->n) {
+	if (b->hk.asking < b->hk.n) {
 		b->phase = PH_TRUST;
-		b->sel = b->asking;
-		wiz_say(w, UI_WARN, "%s", _("A host is not known yet: compare "
-		    "its fingerprint, then y or n."));
+		b->sel = b->hk.asking;
+		wiz_say(w, UI_WARN, _("A host is not known yet: compare its "
+		    "fingerprint, then %s or %s."), yesno_letter(YESNO_YES),
+		    yesno_letter(YESNO_NO));
 		return;
 	}
 	start_deploy(w, b);
@@ -279,24 +189,22 @@ keys_known(struct wiz *w, struct bind *b)
 void
 bind_trust(struct wiz *w, struct bind *b, int yes)
 {
-	struct bhost *h = &b->v[b->asking];
-	size_t len = strlen(b->accept);
+	size_t asked = b->hk.asking;
+	struct bhost *h = &b->v[asked];
+	int more = hostkeys_answer(&b->hk, yes);
 
-	if (!yes || len + strlen(h->fp) + 2 > sizeof(b->accept)) {
+	if (more < 0) {
 		h->stat = ST_REFUSED;
 		snprintf(h->why, sizeof(h->why), _("%s: its host key %s was not "
 		    "trusted, so nothing was done on any host; press b to be "
-		    "asked again"), h->label, h->fp);
+		    "asked again"), h->label, b->hk.v[asked].fp);
 		b->phase = PH_IDLE;
 		wiz_say(w, UI_WARN, _("%s's key was not trusted: nothing was "
 		    "done."), h->label);
 		return;
 	}
-	snprintf(b->accept + len, sizeof(b->accept) - len, "%s%s",
-	    len > 0 ? "," : "", h->fp);
-	b->asking = next_unknown(b, b->asking + 1);
-	if (b->asking < b->n) {
-		b->sel = b->asking;
+	if (more > 0) {
+		b->sel = b->hk.asking;
 		return;
 	}
 	start_deploy(w, b);
@@ -377,23 +285,7 @@ event(struct bhost *h, int dry, enum mcert_deploy_stage stage,
 	snprintf(h->now, sizeof(h->now), "%s", text);
 }
 
-/* An SSH message names the address: the label goes first, "cms2
- * (127.0.0.52): ...", as deploy's own messages have it. */
-static void
-label_why(struct bhost *h, const char *msg)
-{
-	const char *addr = h->address;
-	size_t n = strcspn(addr, ",");
-
-	if (*msg != '\0' && strncmp(msg, addr, n) == 0 &&
-	    strncmp(msg + n, ": ", 2) == 0)
-		snprintf(h->why, sizeof(h->why), "%s (%.*s)%s", h->label,
-		    (int)n, addr, msg + n);
-	else
-		snprintf(h->why, sizeof(h->why), "%s", msg);
-}
-
-/* One posted line: "K" SEP index SEP kind SEP fp SEP why, or "E" SEP stage
+/* One posted line: the host key check's (hostkeys.c), or "E" SEP stage
  * SEP host SEP text. */
 static const char *
 parse_line(struct bind *b, char *line)
@@ -401,19 +293,12 @@ parse_line(struct bind *b, char *line)
 	char *f[5] = { NULL };
 	char *p = line, *sel = b->n > 0 ? b->v[b->sel].label : NULL;
 	struct bhost *h;
-	size_t k = 0, i;
+	size_t k = 0;
 
+	if (hostkeys_line(&b->hk, line))
+		return NULL;
 	while (k < 5 && (f[k++] = strsep(&p, SEP)) != NULL)
 		;
-	if (f[0] != NULL && strcmp(f[0], "K") == 0 && f[4] != NULL) {
-		i = strtoul(f[1], NULL, 10);
-		if (i < b->n) {
-			b->v[i].key = (enum hkey)atoi(f[2]);
-			snprintf(b->v[i].fp, sizeof(b->v[i].fp), "%s", f[3]);
-			label_why(&b->v[i], f[4]);
-		}
-		return NULL;
-	}
 	if (f[0] == NULL || strcmp(f[0], "E") != 0 || f[3] == NULL ||
 	    (h = bind_host_by_label(b, f[2])) == NULL)
 		return NULL;

@@ -8,6 +8,7 @@
 
 #include "ask.h"
 #include "deploy.h"
+#include "hostkeys.h"
 #include "widgets.h"
 #include "wizard.h"
 
@@ -23,11 +24,8 @@ enum bstat {
 };
 
 
-enum hkey { KEY_UNSEEN, KEY_KNOWN, KEY_UNKNOWN, KEY_CHANGED };
-
 struct bhost {
 	char label[64];
-	char address[300];	/* for the host key question */
 	json_t *files;		/* the plan's files for it (borrowed) */
 	size_t uploaded, checks;
 	int upload_bad, check_bad, rolled;
@@ -35,8 +33,6 @@ struct bhost {
 	enum bstat stat;
 	char now[512];		/* the step under way */
 	char why[1024];		/* a failure, one sentence */
-	enum hkey key;
-	char fp[128];
 };
 
 enum phase { PH_IDLE, PH_KEYS, PH_TRUST, PH_RUN, PH_OVER };
@@ -47,8 +43,7 @@ struct bind {
 	enum phase phase;
 	int dry;		/* the run under way or last is a dry run */
 	int ok;			/* the last real run bound every host */
-	size_t asking;		/* PH_TRUST: the host asked about */
-	char accept[4096];	/* trusted fingerprints, comma-separated */
+	struct hostkeys hk;	/* a host each, as v; PH_TRUST asks */
 	char dir[4096], tdir[4200];
 	struct wiz_ssh paths;
 	struct ask ask;

@@ -231,8 +231,10 @@ out:
 }
 
 /* Runs pki csr on c's server and fetches the CSR (servercsr.c): with the
- * wizard's known_hosts and keys, no question asked (a host not yet
- * trusted is refused: Bind asks).  0 when the CSR is here. */
+ * wizard's known_hosts and keys, no question asked; a host not yet known
+ * is refused unless its key is one the operator trusted before the job
+ * (mj->accept: the Keys screen asks, as Bind does).  0 when the CSR is
+ * here. */
 static int
 make_on_server(struct make_job *mj, struct wiz_job *job,
     const struct mcert_plan_cert *c)
@@ -249,6 +251,7 @@ make_on_server(struct make_job *mj, struct wiz_job *job,
 	if (label == NULL || i == mj->ws->nhosts)
 		return -1;
 	wiz_ssh_opts(&ws, mj->dir, NULL, &o);
+	o.accept_fingerprint = mj->accept;
 	o.host = mcert_ws_host_address(&mj->ws->hosts[i]);
 	o.port = mj->ws->hosts[i].port;
 	o.user = mj->ws->hosts[i].user;
@@ -392,6 +395,7 @@ make_job_free(struct make_job *mj)
 	while (mj->nonly > 0)
 		free(mj->only[--mj->nonly]);
 	free(mj->only);
+	free(mj->accept);
 	free(mj->dir);
 	free(mj->ca);
 	free(mj);

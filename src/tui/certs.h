@@ -47,6 +47,10 @@ struct make_job {
 	char **only;		/* NULL, or the names of the only certificates
 				 * to make (freed with the job) */
 	size_t nonly;
+	char *accept;		/* NULL, or the host key fingerprints the
+				 * operator trusted for the servers where
+				 * keys are made (comma-separated; freed
+				 * with the job) */
 	/* Read once the job has finished: */
 	struct mcert_findings findings;	/* what waits, each said once */
 	struct mcert_error err;	/* why it stopped, when failed */

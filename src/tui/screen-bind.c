@@ -15,8 +15,8 @@
 #include "ask.h"
 #include "certs.h"
 #include "widgets.h"
+#include "yesno.h"
 
-/* The fields of a posted line: "K" host key, "E" deploy event. */
 /* ---- the transcript */
 
 void
@@ -79,13 +79,6 @@ bind_enter(struct wiz *w)
 		const struct mcert_ws_host *h = &w->ws->hosts[i];
 
 		snprintf(b->v[i].label, sizeof(b->v[i].label), "%s", h->label);
-		if (h->port > 0)
-			snprintf(b->v[i].address, sizeof(b->v[i].address),
-			    _("%s, port %d"), mcert_ws_host_address(h),
-			    h->port);
-		else
-			snprintf(b->v[i].address, sizeof(b->v[i].address), "%s",
-			    mcert_ws_host_address(h));
 		if (w->plan != NULL)
 			b->v[i].files = json_object_get(w->plan->files,
 			    h->label);
@@ -113,6 +106,7 @@ bind_leave(struct wiz *w)
 	mcert_deploy_result_free(&b->res);
 	textview_clear(&b->log);
 	ask_free(&b->ask);
+	hostkeys_free(&b->hk);
 	free(b->v);
 	free(b);
 }
@@ -220,23 +214,6 @@ host_row(const struct bind *b, size_t i, int row, const struct cols *c)
 }
 
 static int
-draw_trust(const struct bind *b, int row, int width)
-{
-	const struct bhost *h = &b->v[b->asking];
-	char text[1024];
-	int r = row;
-
-	snprintf(text, sizeof(text), _("%s (%s) is not known to this wizard. "
-	    "Its SSH host key fingerprint is:"), h->label, h->address);
-	r += ui_wrap(r, 1, width - 2, 2, UI_WARN, text);
-	ui_text(r++, 3, UI_TITLE, h->fp);
-	r += ui_wrap(r, 1, width - 2, 2, UI_NORMAL, _("Trust it only if the "
-	    "server's console shows the same fingerprint for its SSH key."));
-	ui_text(r++, 1, UI_KEY, _("y Trust this key  n Do not trust it"));
-	return r - row;
-}
-
-static int
 has_why(const struct bhost *h)
 {
 	return h->why[0] != '\0' && (h->stat == ST_FAILED || h->stat ==
@@ -317,7 +294,7 @@ draw(struct wiz *w)
 		r += ui_wrap(r, 1, cols - 2, 2, UI_DIM, _("Database cluster: "
 		    "waiting until every node shows connected."));
 	if (b->phase == PH_TRUST)
-		r += draw_trust(b, r, cols) + 1;
+		r += hostkeys_draw(&b->hk, r, cols) + 1;
 	else if ((used = ask_draw(&b->ask, r, 1, cols - 2)) > 0)
 		r += used + 1;
 	else if ((used = draw_why(b, r, cols, rows - r - 2)) > 0)
@@ -362,9 +339,9 @@ key(struct wiz *w, int k)
 		return textview_key(&b->log, k) || k != UI_KEY_F1;
 	}
 	if (b->phase == PH_TRUST) {
-		if (k == 'y' || k == 'Y')
+		if (yesno_key(k) == YESNO_YES)
 			bind_trust(w, b, 1);
-		else if (k == 'n' || k == 'N' || k == UI_KEY_ESC)
+		else if (yesno_key(k) == YESNO_NO || k == UI_KEY_ESC)
 			bind_trust(w, b, 0);
 		else
 			return k != UI_KEY_F1 && k != UI_KEY_F10;

@@ -28,8 +28,34 @@ draw(struct wiz *w)
 	r += ui_wrap(r, 1, cols - 2, 3, UI_NORMAL, _("Put the earliest expiry "
 	    "shown on the Validate screen in a calendar, a month ahead: "
 	    "meetcert status --expiring tells a monitoring check the same."));
-	ui_wrap(r + 1, 1, cols - 2, 2, UI_DIM, _("Esc goes back to the "
+	ui_wrap(r + 1, 1, cols - 2, 2, UI_DIM, _("When they come close, r "
+	    "starts the renewal here: new keys and certificates under new "
+	    "names, bound one server at a time. Esc goes back to the "
 	    "validation; q quits."));
+}
+
+/* r: the next generation, and the renewal's screens from the expiry. */
+static int
+key(struct wiz *w, int k)
+{
+	struct mcert_error err = { 0, "" };
+	size_t i;
+
+	if (k != 'r' && k != 'R')
+		return 0;
+	if (mcert_ws_renew(w->ws, &err) != MCERT_OK) {
+		wiz_say(w, UI_ERR, "%s", err.msg);
+		return 1;
+	}
+	wiz_set_flow(w, WIZ_FLOW_RENEW);
+	for (i = 0; i < wiz_nscreens; i++)
+		if (wiz_shown(w, i) && i > wiz_find("type")) {
+			wiz_go(w, i);
+			break;
+		}
+	wiz_say(w, UI_NORMAL, _("Generation %d: the files bound now stay as "
+	    "they are until the new ones are bound."), w->ws->generation);
+	return 1;
 }
 
 const struct screen screen_done = {
@@ -39,6 +65,7 @@ const struct screen screen_done = {
 	    "still have to be registered with the Call Bridges through the Web "
 	    "Admin API (guide App. D), and the certificates renewed before "
 	    "they expire: run meetcert on this workspace again then."),
-	.keys = N_("q Quit"),
+	.keys = N_("r Renew  q Quit"),
 	.draw = draw,
+	.key = key,
 };

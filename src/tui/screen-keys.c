@@ -1,7 +1,8 @@
 /* The Keys and CSRs screen: every key and CSR of the plan, the database
  * cluster's CA and what it signs, made here in a background job; or, for
  * a certificate whose key must never leave its server, made there with pki
- * csr over SSH (certs.c, servercsr.c). */
+ * csr over SSH (certs.c, servercsr.c), that server's host key asked about
+ * first when this wizard does not know it yet (hostkeys.c, as Bind). */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,22 +13,7 @@
 #include "i18n.h"
 #include "screens.h"
 #include "certs.h"
-#include "widgets.h"
-
-enum focus { F_LIST, F_MAKE, F_NEXT, NFOCUS };
-
-struct files_of {
-	int key, csr, crt, server;
-};
-
-struct keys_screen {
-	enum focus focus;
-	size_t sel, top;
-	struct files_of *f;	/* per plan certificate, from the folder */
-	size_t nf;
-	struct textview log;
-	struct make_job *mj;	/* while it runs */
-};
+#include "keys.h"
 
 static int
 exists(const struct wiz *w, const char *name, const char *ext)
@@ -38,8 +24,8 @@ exists(const struct wiz *w, const char *name, const char *ext)
 	return mcert_path_exists(path);
 }
 
-static void
-scan(struct wiz *w, struct keys_screen *k)
+void
+keys_scan(struct wiz *w, struct keys_screen *k)
 {
 	size_t i;
 
@@ -87,6 +73,26 @@ count_to_make(const struct wiz *w, const struct keys_screen *k)
 	return n;
 }
 
+/* Whether certificate i's key is to be made on its server (pki csr over
+ * SSH, the CSR fetched).  Going on does not wait for it: the operator may
+ * run the line there and copy the CSR instead. */
+int
+keys_to_fetch(const struct keys_screen *k, size_t i)
+{
+	return k->f[i].server && !k->f[i].csr && !k->f[i].crt;
+}
+
+/* What Enter on Make would do: certificates made here or on servers. */
+static size_t
+count_work(const struct wiz *w, const struct keys_screen *k)
+{
+	size_t i, n = count_to_make(w, k);
+
+	for (i = 0; i < k->nf; i++)
+		n += keys_to_fetch(k, i);
+	return n;
+}
+
 static void
 enter(struct wiz *w)
 {
@@ -96,7 +102,7 @@ enter(struct wiz *w)
 		return;
 	w->priv = k;
 	k->log.follow = 1;
-	scan(w, k);
+	keys_scan(w, k);
 }
 
 static void
@@ -107,6 +113,7 @@ leave(struct wiz *w)
 	if (k == NULL)
 		return;
 	make_job_free(k->mj);
+	hostkeys_free(&k->hk);
 	textview_clear(&k->log);
 	free(k->f);
 	free(k);
@@ -254,109 +261,21 @@ draw(struct wiz *w)
 	if (k->nf > 0)
 		draw_strip(w, k, r, cols, 3);
 	r += 3;
-	n = count_to_make(w, k);
-	if (w->job.running && k->mj != NULL)
+	n = count_work(w, k);
+	if (w->job.running && (k->mj != NULL || k->phase == KP_HOSTKEYS))
 		c = ui_text(r, 1, UI_WARN, _("Working... (Esc stops)"));
 	else
 		c = button_draw(r, 1, n > 0 ? _("Make keys and CSRs") :
 		    _("All made"), k->focus == F_MAKE);
 	button_draw(r, c + 2, _("Next"), k->focus == F_NEXT);
+	if (k->phase == KP_TRUST) {
+		hostkeys_draw(&k->hk, r + 2, cols);
+		return;
+	}
 	if (k->log.n == 0 && n > 0)
 		ui_textf(r + 1, 1, UI_DIM, _("Enter makes what is missing "
 		    "(%zu certificate(s))."), n);
 	textview_draw(&k->log, r + 1, 1, rows - r - 1, cols - 2);
-}
-
-static void
-start(struct wiz *w, struct keys_screen *k)
-{
-	if (w->job.running)
-		return;
-	make_job_free(k->mj);
-	if ((k->mj = make_job_new(w, NULL, 1)) == NULL)
-		return;
-	k->mj->bundles = 0;	/* they wait for the signatures */
-	textview_clear(&k->log);
-	k->log.follow = 1;
-	textview_add(&k->log, UI_TITLE, _("Making the keys and CSRs..."));
-	if (make_job_start(w, k->mj) != 0) {
-		make_job_free(k->mj);
-		k->mj = NULL;
-		return;
-	}
-	wiz_say(w, UI_NORMAL, "%s", _("Making keys: Esc stops after the "
-	    "current one"));
-}
-
-/* Whether a finding of mcert_make is "NAME.csr waits..." or one of the
- * job's "NAME: its key is made on HOST...". */
-static int
-about_waiting(const struct wiz *w, const char *text)
-{
-	size_t i, n;
-
-	for (i = 0; i < w->plan->ncerts; i++) {
-		n = strlen(w->plan->certs[i].name);
-		if (strncmp(text, w->plan->certs[i].name, n) == 0 &&
-		    (strncmp(text + n, ".csr ", 5) == 0 ||
-		    strncmp(text + n, ": ", 2) == 0))
-			return 1;
-	}
-	return 0;
-}
-
-static void
-finished(struct wiz *w, struct keys_screen *k)
-{
-	struct make_job *mj = k->mj;
-	char line[1200];
-	size_t i, waiting = 0;
-
-	for (i = 0; i < mj->findings.n; i++) {
-		/* a CSR waiting, a key on its server: the table says it */
-		if (about_waiting(w, mj->findings.v[i].text))
-			continue;
-		snprintf(line, sizeof(line), "%s %s",
-		    ui_mark_text(UI_MARK_WARN), mj->findings.v[i].text);
-		textview_add_hanging(&k->log, UI_WARN, ui_width(ui_mark_text(
-		    UI_MARK_WARN)) + 1, line);
-	}
-	if (mj->failed) {
-		snprintf(line, sizeof(line), "%s %s", ui_mark_text(UI_MARK_ERR),
-		    mj->err.msg);
-		textview_add_hanging(&k->log, UI_ERR, ui_width(ui_mark_text(
-		    UI_MARK_ERR)) + 1, line);
-	}
-	scan(w, k);
-	for (i = 0; i < k->nf; i++)
-		waiting += k->f[i].csr && !k->f[i].crt;
-	if (mj->failed)
-		wiz_say(w, UI_ERR, "%s", _("Making stopped on an error (see "
-		    "above)"));
-	else if (mj->cancelled)
-		wiz_say(w, UI_WARN, _("Stopped: %zu file(s) made; Enter makes "
-		    "the rest"), mj->nmade);
-	else
-		wiz_say(w, UI_OK, _("%zu file(s) made; %zu CSR(s) wait for a "
-		    "CA (next: Signing)"), mj->nmade, waiting);
-	make_job_free(mj);
-	k->mj = NULL;
-	if (cert_states_sync(w))
-		wiz_save(w);
-}
-
-static void
-wake(struct wiz *w)
-{
-	struct keys_screen *k = w->priv;
-	size_t n;
-	int fin;
-
-	n = job_lines(w, k != NULL ? &k->log : NULL, &fin);
-	if (n > 0 && k != NULL)
-		scan(w, k);	/* the table follows the files made */
-	if (fin && k != NULL && k->mj != NULL)
-		finished(w, k);
 }
 
 static void
@@ -387,7 +306,7 @@ toggle_server(struct wiz *w, struct keys_screen *k)
 		return;
 	}
 	wiz_save(w);
-	scan(w, k);
+	keys_scan(w, k);
 	if (k->f[k->sel].server)
 		wiz_say(w, UI_NORMAL, _("%s: its key is made on %s; run the "
 		    "line shown there"), c->name, host);
@@ -402,6 +321,8 @@ key(struct wiz *w, int kk)
 
 	if (k == NULL || w->plan == NULL)
 		return 0;
+	if (k->phase == KP_TRUST)
+		return keys_trust_key(w, k, kk);
 	if (kk == UI_KEY_TAB || kk == UI_KEY_BTAB) {
 		k->focus = (enum focus)(((int)k->focus + (kk == UI_KEY_TAB ? 1 :
 		    NFOCUS - 1)) % NFOCUS);
@@ -418,8 +339,8 @@ key(struct wiz *w, int kk)
 		return 1;
 	}
 	if (kk == UI_KEY_ENTER && k->focus != F_NEXT && !w->job.running &&
-	    count_to_make(w, k) > 0) {
-		start(w, k);
+	    count_work(w, k) > 0) {
+		keys_start(w, k);
 		return 1;
 	}
 	return 0;
@@ -450,16 +371,17 @@ const struct screen screen_keys = {
 	    "server and client certificates at once: it is kept for the "
 	    "cluster alone.\nA key that must never leave its server can be "
 	    "made there: choose its certificate (one server's only) and "
-	    "press Left/Right. Enter then runs pki csr there over SSH (a "
-	    "host Bind has trusted) and fetches the CSR; the key stays "
-	    "there and Bind uses it in place.\nEnter makes what is "
-	    "missing; Esc "
-	    "stops after the current certificate. Then Enter goes on."),
+	    "press Left/Right. Enter then runs pki csr there over SSH and "
+	    "fetches the CSR; the key stays there and Bind uses it in place. "
+	    "A server this wizard does not know yet shows its SSH host key "
+	    "first: compare it with the server's console, then trust it or "
+	    "not.\nEnter makes what is missing; Esc stops after the current "
+	    "certificate. Then Enter goes on."),
 	.keys = N_("Left/Right Here/on server  Enter Make/Next"),
 	.enter = enter,
 	.draw = draw,
 	.key = key,
-	.wake = wake,
+	.wake = keys_wake,
 	.leave = leave,
 	.done = done,
 };

@@ -20,6 +20,9 @@ static const struct {
 	{ "resilient", N_("Scalable and resilient"),
 	    N_("Several Meeting Servers: clustered Call Bridges, a database "
 	    "cluster of 3 to 5 nodes with its own CA, several web bridges.") },
+	{ "renew", N_("Renew an existing deployment"),
+	    N_("Read what its Meeting Servers have bound and when it expires, "
+	    "then replace it one server at a time, with a way back.") },
 };
 #define NTYPES (sizeof(types) / sizeof(*types))
 
@@ -35,6 +38,8 @@ enter(struct wiz *w)
 	for (i = 0; t != NULL && i < NTYPES; i++)
 		if (strcmp(types[i].name, t) == 0)
 			sel = i;
+	if (wiz_flow(w) == WIZ_FLOW_RENEW)
+		sel = NTYPES - 1;
 }
 
 static void
@@ -69,8 +74,10 @@ key(struct wiz *w, int k)
 static int
 done(struct wiz *w)
 {
+	if (sel == NTYPES - 1)	/* the type is read from the servers */
+		return wiz_set_flow(w, WIZ_FLOW_RENEW) == 0;
 	json_object_set_new(w->ws->root, "type", json_string(types[sel].name));
-	return 1;
+	return wiz_set_flow(w, WIZ_FLOW_NEW) == 0;
 }
 
 const struct screen screen_type = {
@@ -82,7 +89,8 @@ const struct screen screen_type = {
 	    "deployment adds the database cluster's own certificates (a "
 	    "dedicated CA, a client certificate for \"postgres\") and trust "
 	    "between the Call Bridges and the web bridges. Choose the shape; "
-	    "the next screens ask only what it needs."),
+	    "the next screens ask only what it needs. To renew a deployment "
+	    "that is running, choose Renew: its servers say what it is."),
 	.keys = N_("Up/Down Choose  Enter Next"),
 	.enter = enter,
 	.draw = draw,

@@ -6,6 +6,7 @@ TESTS += \
 	tests/cli/csr.sh \
 	tests/cli/plan.sh \
 	tests/cli/init.sh \
+	tests/cli/columns.sh \
 	tests/cli/lab.sh
 EXTRA_DIST += \
 	tests/cli/lib.sh \
@@ -15,6 +16,7 @@ EXTRA_DIST += \
 	tests/cli/csr.sh \
 	tests/cli/plan.sh \
 	tests/cli/init.sh \
+	tests/cli/columns.sh \
 	tests/cli/lab.sh \
 	tests/data/plans/combined-per-server.json \
 	tests/data/plans/combined-per-service.json \

@@ -95,6 +95,13 @@ tests_core_test_import_SOURCES = tests/core/test-import.c
 tests_core_test_import_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_core_test_import_LDADD = $(CORE_TEST_LDADD)
 
+# meetcert discover (issue 7): a workspace from what the servers have bound.
+check_PROGRAMS += tests/core/test-discover
+TESTS += tests/core/test-discover
+tests_core_test_discover_SOURCES = tests/core/test-discover.c
+tests_core_test_discover_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_discover_LDADD = $(CORE_TEST_LDADD)
+
 # Issue 7: every certificate bound, with its expiry band.
 check_PROGRAMS += tests/core/test-expiry
 TESTS += tests/core/test-expiry

@@ -762,6 +762,75 @@ test_records(void)
 	    "an unknown step state is refused, naming it");
 }
 
+/* A renewal: the next generation, what was bound carried into "previous",
+ * the steps of a host forgotten after a rollback. */
+static void
+test_renewal(void)
+{
+	struct mcert_workspace *ws = NULL;
+	struct mcert_error err = { 0, "" };
+	json_t *root = base(), *files, *b;
+	char *path;
+
+	if (mcert_ws_from_json(root, "renew", &ws, &err) != MCERT_OK)
+		tap_bail("%s", err.msg);
+	json_object_set_new(ws->root, "generation", json_integer(1));
+	if (mcert_ws_refresh(ws, &err) != MCERT_OK)
+		tap_bail("%s", err.msg);
+	is_int(ws->generation, 1, "generation 1");
+	files = json_pack("{s:s, s:s}", "client_cert", "dbc.crt", "ca",
+	    "dbca.crt");
+	is_int(mcert_ws_set_bound(ws, "cms1", "database-connect", files, &err),
+	    MCERT_OK, "the database's files are recorded as bound");
+	json_object_set_new(files, "ca", json_string("changed.crt"));
+	is_str(json_string_value(json_object_get(mcert_ws_bound(ws, "cms1",
+	    "database-connect"), "ca")), "dbca.crt",
+	    "  as a copy of what was given");
+	ok(mcert_ws_bound(ws, "cms2", "database-connect") == NULL,
+	    "  another host has none");
+	json_decref(files);
+	b = json_pack("{s:s, s:b}", "key", "old.key", "enabled", 1);
+	is_int(mcert_ws_record_binding(ws, "cms1", "webadmin", b, &err),
+	    MCERT_OK, "generation 1's binding before is recorded");
+	json_decref(b);
+	is_int(mcert_ws_set_step_state(ws, "cms1/g1/1 webadmin disable", "done",
+	    &err), MCERT_OK, "a step of cms1 is done");
+	is_int(mcert_ws_set_step_state(ws, "cms10/g1/1 webadmin disable",
+	    "done", &err), MCERT_OK, "and one of cms10");
+	is_int(mcert_ws_add_guess(ws, "hosts[0].db", "read from the cluster",
+	    &err), MCERT_OK, "a guess is recorded");
+	is_int(mcert_ws_renew(ws, &err), MCERT_OK, "renew");
+	is_int(ws->generation, 2, "  the next generation");
+	ok(mcert_ws_binding(ws, "cms1", "webadmin") == NULL,
+	    "  the old generation's record is not this one's");
+	is_str(json_string_value(json_object_get(mcert_ws_binding(ws, "cms1",
+	    "database-connect"), "client_cert")), "dbc.crt",
+	    "  what the database has bound is what to put back");
+	mcert_ws_forget_steps(ws, "cms1", 1);
+	is_str(mcert_ws_step_state(ws, "cms1/g1/1 webadmin disable"), "planned",
+	    "forget_steps forgets the host's steps of that generation");
+	is_str(mcert_ws_step_state(ws, "cms10/g1/1 webadmin disable"), "done",
+	    "  and not another host's whose label starts the same");
+	if (asprintf(&path, "%s/renew.json", fx_tmpdir()) == -1)
+		tap_bail("asprintf");
+	is_int(mcert_ws_save(ws, path, &err), MCERT_OK, "saved");
+	mcert_ws_free(ws);
+	ws = load_or_bail(path);
+	is_int(ws->generation, 2, "the generation survives save and load");
+	ok(mcert_ws_binding(ws, "cms1", "database-connect") != NULL,
+	    "  so does the record");
+	is_str(json_string_value(json_object_get(json_object_get(ws->root,
+	    "guesses"), "hosts[0].db")), "read from the cluster",
+	    "  and the guess");
+	json_object_set_new(ws->root, "generation", json_integer(9999));
+	ws->generation = 9999;
+	ok(mcert_ws_renew(ws, &err) == MCERT_E_INVALID &&
+	    strstr(err.msg, "generation") != NULL,
+	    "past the last generation: refused, naming the field");
+	mcert_ws_free(ws);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -770,6 +839,7 @@ main(void)
 	test_load_files();
 	test_save();
 	test_records();
+	test_renewal();
 	fx_cleanup();
 	return tap_done();
 }

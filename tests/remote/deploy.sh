@@ -155,7 +155,13 @@ ok "  runs nothing again" lacks "] "
 ok "  uploads nothing again" lacks "upload"
 ok "  says what was done before" has "cms2: ok (0 step(s) run, 16 done before)"
 
-# ---- a renewal: generation 2, new names, with faults
+# ---- a renewal: generation 2, new names, with faults.  A renewal binds
+# one host at a time; this rig has no TLS listeners to probe (renew.sh has)
+D() {
+	"$MEETCERT" deploy "$W/cms.json" --known-hosts "$RIG/known" \
+	    --identity "$RIG/id" --ssh-config none --no-agent --db-wait 20 \
+	    --no-probe --confirm-database "$@" >"$RIG/out" 2>&1 </dev/null
+}
 sed "s/^  \"generation\": 1,/  \"generation\": 2,/" "$W/cms.json" >"$W/g2" && mv "$W/g2" "$W/cms.json"
 chmod 600 "$W/cms.json"
 "$MEETCERT" make "$W/cms.json" --ca labca >"$RIG/out" 2>&1

@@ -21,3 +21,7 @@ TESTS += tests/remote/servercsr.sh
 TESTS += tests/remote/expiring.sh
 EXTRA_DIST += tests/remote/expiring.sh
 EXTRA_DIST += tests/remote/servercsr.sh
+TESTS += tests/remote/renew.sh
+EXTRA_DIST += tests/remote/renew.sh
+TESTS += tests/remote/discover.sh
+EXTRA_DIST += tests/remote/discover.sh

@@ -120,9 +120,9 @@ wake(struct wiz *w)
 
 /* ---- enter, leave */
 
-/* A first deployment does not show this screen, yet the wizard opens a new
- * workspace on the screen after the opening one, which this is: on to the
- * next screen of the workspace's flow, as wiz_next goes.  1 when it went. */
+/* A workspace whose flow is not the renewal's never shows this screen, even
+ * one saved on it: on to the next screen of its flow, as wiz_next goes.  1
+ * when it went. */
 static int
 pass_on(struct wiz *w)
 {

@@ -5,8 +5,8 @@
 
 const struct screen *const wiz_screens[] = {
 	&screen_open,
-	&screen_expiry,
 	&screen_type,
+	&screen_expiry,
 	&screen_options,
 	&screen_hosts,
 	&screen_plan,

@@ -5,8 +5,8 @@
 #include "wizard.h"
 
 extern const struct screen screen_open;
-extern const struct screen screen_expiry;
 extern const struct screen screen_type;
+extern const struct screen screen_expiry;
 extern const struct screen screen_options;
 extern const struct screen screen_hosts;
 extern const struct screen screen_plan;

@@ -113,8 +113,18 @@ S --expiring ten
 ok "--expiring ten: exit 2" test $? = 2
 ok "  said so" grep -q "expiring: 'ten' is not a number of days" "$RIG/err"
 
-# ---- a new generation: what is bound for the database is no longer the
-# plan's, so it is said unknown unless the workspace records it
+# ---- the database's files: the workspace's record, else the plan's while
+# its bind step is done, else unknown
+ok "deploy recorded the database's files" grep -q '^  "bound": {' "$W/cms.json"
+# the record dropped: the plan's files, its bind step being done
+sed '/^  "bound": {/,/^  },/d' "$W/cms.json" >"$W/nb" && mv "$W/nb" "$W/cms.json"
+chmod 600 "$W/cms.json"
+S --expiring 30
+ok "without the record: exit 1" test $? = 1
+ok "  the plan's files are read, its database step being done" \
+    has "cms3 database-node dbclusterserver.crt: CN=cms1.example.com expires"
+ok "  and nothing said unknown" test ! -s "$RIG/err"
+# a new generation, not deployed: the plan's files are not bound yet
 sed "s/^  \"generation\": 1,/  \"generation\": 2,/" "$W/cms.json" >"$W/g2" &&
     mv "$W/g2" "$W/cms.json"
 chmod 600 "$W/cms.json"

@@ -68,8 +68,8 @@ k() {	# keys, then a moment for the screen to follow
 # shellcheck disable=SC2086
 tui_start 80 24 LANG=C.UTF-8 $SSHENV -- wizard "$W/cms.json"
 ok "the wizard resumes on Expiry" tui_wait "Expiry ─"
-ok "  the step list shows it after the workspace" sh -c \
-    'grep -q "✓ Workspace" "$0" && grep -q "▸ Expiry" "$0"' "$TUI/out"
+ok "  the step list shows it after the deployment type" sh -c \
+    'grep -q "✓ Deployment" "$0" && grep -q "▸ Expiry" "$0"' "$TUI/out"
 ok "  each host is read in the background" tui_wait "Read at" 15
 ok "  a summary of the bands" has "12 within 30 days, 3 within 90"
 ok "  a row per certificate: cms2's, once for its four services" sh -c \
@@ -147,7 +147,7 @@ ok "  and its rows are gone" lacks " cms3 "
 ok "  the others' stay" has "cms2 Web Admin+3"
 k Tab
 k Enter
-ok "Tab, Enter goes on to renew" tui_wait "step 3 of"
+ok "Tab, Enter goes on to renew" tui_wait "✓ Expiry"
 k q y
 st=$(tui_exit_status)
 ok "saved and quit (exit $st)" test "$st" = 0
@@ -183,8 +183,8 @@ k q y
 # ---- a first deployment never shows it
 resume new
 tui_start 80 24 LANG=C.UTF-8 -- wizard "$W/cms.json"
-ok "a first deployment's workspace stopped on Expiry opens on the next" \
-    tui_wait "How are the Meeting Servers deployed?"
+ok "a first deployment's workspace saved on Expiry opens on the next" \
+    tui_wait "▸ Options"
 ok "  the step list has no Expiry" lacks "Expiry"
 k q y
 tui_done

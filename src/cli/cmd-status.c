@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "expiry.h"
 #include "remote.h"
 #include "status.h"
 
@@ -30,7 +31,14 @@ print_service(const json_t *s)
 	const char *k, *verdict = str(s, "verdict");
 	json_t *v;
 
-	cli_row(2, 24, str(s, "service"), "%s", verdict);
+	if (json_is_string(json_object_get(s, "role"))) {
+		char id[128];
+
+		snprintf(id, sizeof(id), "%s (%s)", str(s, "service"),
+		    str(s, "role"));
+		cli_row(2, 24, id, "%s", verdict);
+	} else
+		cli_row(2, 24, str(s, "service"), "%s", verdict);
 	if (json_is_false(json_object_get(s, "enabled")))
 		printf(_(", disabled"));
 	if (json_object_size(files) > 0 && !json_is_true(json_object_get(s,
@@ -49,6 +57,8 @@ print_service(const json_t *s)
 	}
 	if (json_is_object(c) && !json_is_null(json_object_get(c, "why")))
 		cli_row(4, 10, _("problem"), "%s\n", str(c, "why"));
+	if (json_is_string(json_object_get(s, "why")))
+		cli_row(4, 10, _("note"), "%s\n", str(s, "why"));
 }
 
 static void
@@ -83,6 +93,19 @@ print_text(const json_t *st)
 	}
 }
 
+/* The hosts that cannot be read, on stderr. */
+static void
+print_unread(const json_t *st)
+{
+	const json_t *h;
+	size_t i;
+
+	json_array_foreach(json_object_get(st, "hosts"), i, h)
+		if (json_is_string(json_object_get(h, "error")))
+			cli_error(_("%s (%s): cannot read it: %s"), str(h,
+			    "host"), str(h, "address"), str(h, "error"));
+}
+
 /* 0 all verified, 1 something failed or is not bound or not connected,
  * 2 a host could not be read. */
 static int
@@ -112,42 +135,100 @@ exit_status(const json_t *st)
 	return worst;
 }
 
-/* One line per certificate (leaf or issuer) expiring within days: 1 when
- * any, for cron and monitoring checks. */
-static int
-print_expiring(const json_t *st, long days)
+/* "a,b,c" of a list of strings. */
+static void
+joined(const json_t *list, char *buf, size_t len)
 {
-	const json_t *h, *s, *c, *ch;
-	const char *file;
-	size_t i, k, j;
-	int found = 0;
+	const json_t *v;
+	size_t i, n = 0;
+	int r;
 
-	json_array_foreach(json_object_get(st, "hosts"), i, h) {
-		json_array_foreach(json_object_get(h, "services"), k, s) {
-			c = json_object_get(s, "certificate");
-			if (!json_is_object(c) || json_object_get(c,
-			    "days_left") == NULL)
-				continue;
-			file = str(json_object_get(s, "files"), "cert");
-			if (*file == '\0')
-				file = str(json_object_get(s, "files"),
-				    "fullchain");
-			for (j = 0, ch = c; ch != NULL; ch = json_array_get(
-			    json_object_get(c, "chain"), j++)) {
-				long left = (long)json_integer_value(
-				    json_object_get(ch, "days_left"));
-
-				if (left > days)
-					continue;
-				printf(_("%s %s %s: %s expires %s (%ld days)\n"),
-				    str(h, "host"), str(s, "service"), file,
-				    str(ch, "subject"), str(ch, "not_after"),
-				    left);
-				found = 1;
-			}
-		}
+	*buf = '\0';
+	json_array_foreach(list, i, v) {
+		r = snprintf(buf + n, len - n, "%s%s", i > 0 ? "," : "",
+		    json_string_value(v));
+		if (r < 0 || (size_t)r >= len - n)
+			break;
+		n += (size_t)r;
 	}
-	return found ? CLI_FAIL : CLI_OK;
+}
+
+/* cms2 callbridge cms2.crt: CN=... expires DATE (10 days, within 30) */
+static void
+print_finding(const json_t *e)
+{
+	char svcs[512], files[512];
+	long left = (long)json_integer_value(json_object_get(e, "days_left"));
+
+	joined(json_object_get(e, "services"), svcs, sizeof(svcs));
+	joined(json_object_get(e, "files"), files, sizeof(files));
+	printf("%s %s %s: %s ", str(e, "host"), svcs, files, str(e,
+	    "subject"));
+	if (left < 0)
+		printf(ngettext("expired %ld day ago (%s)", "expired %ld days "
+		    "ago (%s)", (unsigned long)-left), -left, str(e,
+		    "not_after"));
+	else
+		printf(ngettext("expires %s (%ld day, %s)", "expires %s (%ld "
+		    "days, %s)", (unsigned long)left), str(e, "not_after"),
+		    left, _(mcert_expiry_band_words(mcert_expiry_band(left))));
+	if (json_is_true(json_object_get(e, "database")))
+		printf("%s", _("; database cluster: renewing takes the cluster "
+		    "down and up again (guide §5.3)"));
+	printf("\n");
+}
+
+/* What could not be dated, on stderr: it is not an expiry, but cron
+ * should say it. */
+static void
+warn_unknown(const json_t *unknown)
+{
+	const json_t *u;
+	size_t i;
+
+	json_array_foreach(unknown, i, u)
+		if (json_is_string(json_object_get(u, "service")))
+			cli_warning(_("%s %s: cannot tell when it expires: %s"),
+			    str(u, "host"), str(u, "service"), str(u, "why"));
+}
+
+/* One line per certificate (leaf or issuer, once per host) expiring within
+ * days, soonest first, or the same as JSON: 1 when any, for cron and
+ * monitoring checks. */
+static int
+print_expiring(const json_t *st, long days, int json)
+{
+	struct mcert_error err = { 0 };
+	json_t *all = NULL, *within = json_array(), *unknown = NULL, *e;
+	size_t i;
+	int ret;
+
+	if (mcert_expiry_list(st, &all, &err) != MCERT_OK ||
+	    (unknown = mcert_expiry_unknown(st)) == NULL || within == NULL) {
+		cli_error("%s", _("out of memory"));
+		exit(CLI_USAGE);
+	}
+	json_array_foreach(all, i, e)
+		if (json_integer_value(json_object_get(e, "days_left")) <= days)
+			json_array_append(within, e);
+	ret = json_array_size(within) > 0 ? CLI_FAIL : CLI_OK;
+	if (json) {
+		json_t *o = json_pack("{s:I, s:O, s:O}", "days",
+		    (json_int_t)days, "certificates", within, "unknown",
+		    unknown);
+
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+		json_decref(o);
+	} else {
+		json_array_foreach(within, i, e)
+			print_finding(e);
+		warn_unknown(unknown);
+	}
+	json_decref(all);
+	json_decref(within);
+	json_decref(unknown);
+	return ret;
 }
 
 static int
@@ -206,11 +287,13 @@ run(int argc, char **argv)
 		goto out;
 	}
 	if (expiring >= 0) {
+		ret = print_expiring(st, expiring, json);
 		/* a host that cannot be read is worse than an expiry */
-		ret = exit_status(st) == CLI_USAGE ? CLI_USAGE :
-		    print_expiring(st, expiring);
-		if (ret == CLI_USAGE)
-			print_text(st);
+		if (exit_status(st) == CLI_USAGE) {
+			ret = CLI_USAGE;
+			if (!json)
+				print_unread(st);
+		}
 		goto out;
 	}
 	if (json) {
@@ -230,8 +313,9 @@ out:
 const struct cli_cmd cmd_status = {
 	.name = "status",
 	.summary = N_("what each Meeting Server has bound, its expiry and "
-	    "verdict, read from the servers"),
-	.usage = N_("WORKSPACE [--host LABEL] [--json | --expiring DAYS] "
+	    "verdict, read from the servers (--expiring DAYS: what expires "
+	    "within DAYS, for cron)"),
+	.usage = N_("WORKSPACE [--host LABEL] [--json] [--expiring DAYS] "
 	    "[--timeout SECONDS] "
 	    "[--known-hosts FILE] [--identity FILE] [--ssh-config FILE|none] "
 	    "[--no-agent] [--accept SHA256:...] [--services FILE]"),

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,8 +81,10 @@ planned(const struct reader *rd, const struct mcert_service *s,
 	return 0;
 }
 
+/* The certificate in files' "cert" (else "fullchain"), with "bundle" as
+ * its chain, judged for usage; json null when there is none. */
 static json_t *
-judge(struct reader *rd, const struct mcert_service *s, json_t *files,
+judge_usage(struct reader *rd, int usage, const json_t *files,
     struct mcert_error *err)
 {
 	const char *leaf = json_string_value(json_object_get(files, "cert"));
@@ -101,7 +104,7 @@ judge(struct reader *rd, const struct mcert_service *s, json_t *files,
 		out = json_pack("{s:b, s:s}", "verified", 0, "why", lerr.msg);
 		goto done;
 	}
-	if (mcert_judge_bound(ld, ll, leaf, cd, cl, chain, s->role,
+	if (mcert_judge_bound(ld, ll, leaf, cd, cl, chain, usage,
 	    rd->o->now ? rd->o->now : time(NULL), &out, err) != MCERT_OK)
 		out = NULL;
 done:
@@ -126,7 +129,7 @@ read_service(struct reader *rd, const struct mcert_service *s,
 	json_object_foreach(b, k, v)
 		if (strcmp(k, "enabled") != 0 && json_is_string(v))
 			json_object_set(files, k, v);
-	if ((cert = judge(rd, s, files, err)) == NULL) {
+	if ((cert = judge_usage(rd, s->role, files, err)) == NULL) {
 		json_decref(b);
 		json_decref(files);
 		return NULL;
@@ -178,6 +181,155 @@ read_services(struct reader *rd, json_t *list, struct mcert_error *err)
 	return r;
 }
 
+/* ---- the database cluster's certificates (no status screen names them) */
+
+/* The plan's database bind step on this host, when a deploy recorded it
+ * done for the workspace's generation (the key deploy-host.c writes). */
+static const struct mcert_plan_step *
+db_step_done(const struct reader *rd)
+{
+	const struct mcert_plan_step *st;
+	char key[1200];
+	size_t i, nth = 0;
+
+	for (i = 0; i < rd->plan->nsteps; i++) {
+		st = &rd->plan->steps[i];
+		if (strcmp(st->host, rd->h->label) != 0)
+			continue;
+		nth++;
+		if (strcmp(st->what, "bind") != 0 || st->files == NULL ||
+		    (strcmp(st->service, "database-node") != 0 &&
+		    strcmp(st->service, "database-connect") != 0))
+			continue;
+		snprintf(key, sizeof(key), "%s/g%d/%zu %s", rd->h->label,
+		    rd->ws->generation, nth, st->command);
+		return strcmp(mcert_ws_step_state(rd->ws, key), "done") == 0 ?
+		    st : NULL;
+	}
+	return NULL;
+}
+
+/* The files the database service has bound: the workspace's record (deploy
+ * and discover write it), else the plan's when its bind step is done; NULL
+ * when unknown.  *id: the service. */
+static const json_t *
+db_files(const struct reader *rd, const char **id)
+{
+	const struct mcert_plan_step *st;
+	const json_t *f;
+
+	*id = "database-node";
+	if ((f = mcert_ws_bound(rd->ws, rd->h->label, *id)) != NULL)
+		return f;
+	*id = "database-connect";
+	if ((f = mcert_ws_bound(rd->ws, rd->h->label, *id)) != NULL)
+		return f;
+	*id = rd->h->db == MCERT_DB_CONNECT ? "database-connect" :
+	    "database-node";
+	if ((st = db_step_done(rd)) == NULL)
+		return NULL;
+	*id = st->service;
+	return st->files;
+}
+
+/* Whether the plan binds these files for the database service. */
+static int
+db_planned(const struct reader *rd, const char *id, const json_t *files)
+{
+	const struct mcert_plan_step *st;
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < rd->plan->nsteps; i++) {
+		st = &rd->plan->steps[i];
+		if (strcmp(st->host, rd->h->label) != 0 || st->files == NULL ||
+		    strcmp(st->service, id) != 0)
+			continue;
+		json_object_foreach((json_t *)files, k, v)
+			if (!json_equal(v, json_object_get(st->files, k)))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* One of the database's certificates (role "server" or "client"), its
+ * files and its judgement against the cluster's CA. */
+static json_t *
+db_entry(struct reader *rd, const struct mcert_service *s, const char *role,
+    const json_t *bound, struct mcert_error *err)
+{
+	int server = strcmp(role, "server") == 0;
+	const char *key = server ? "server_key" : "client_key";
+	const char *cert = server ? "server_cert" : "client_cert";
+	json_t *files = json_object(), *judged, *c;
+	const char *k;
+
+	json_object_foreach((json_t *)bound, k, c)
+		if ((strcmp(k, key) == 0 || strcmp(k, cert) == 0 ||
+		    strcmp(k, "ca") == 0) && json_is_string(c))
+			json_object_set(files, k, c);
+	/* judge() reads "cert" and "bundle": the CA file is the chain */
+	judged = json_pack("{s:O?, s:O?}", "cert", json_object_get(files,
+	    cert), "bundle", json_object_get(files, "ca"));
+	if (judged == NULL || (c = judge_usage(rd, server ?
+	    MCERT_USAGE_SERVER : MCERT_USAGE_CLIENT, judged, err)) == NULL) {
+		json_decref(judged);
+		json_decref(files);
+		return NULL;
+	}
+	json_decref(judged);
+	return json_pack("{s:s, s:s, s:n, s:o, s:b, s:s, s:o, s:b, s:s}",
+	    "service", s->id, "name", s->name, "enabled", "files", files,
+	    "planned", db_planned(rd, s->id, files), "verdict",
+	    json_is_null(c) ? "unbound" : json_is_true(json_object_get(c,
+	    "verified")) ? "verified" : "failed", "certificate", c,
+	    "database", 1, "role", role);
+}
+
+/* The database service's certificates as entries of the host's services:
+ * the server one (database nodes) and the client one; an entry saying the
+ * files are unknown when meetcert has no record of them. */
+static int
+read_database(struct reader *rd, json_t *list, struct mcert_error *err)
+{
+	const struct mcert_service *s;
+	const json_t *bound;
+	const char *id;
+	json_t *o;
+
+	bound = db_files(rd, &id);
+	if ((s = service(rd->svc, id)) == NULL)
+		return MCERT_OK;	/* a service table without it */
+	if (bound == NULL) {
+		o = json_pack("{s:s, s:s, s:n, s:{}, s:b, s:s, s:n, s:b, s:s, "
+		    "s:s}", "service", s->id, "name", s->name, "enabled",
+		    "files", "planned", 0, "verdict", "unknown", "certificate",
+		    "database", 1, "role", strcmp(id, "database-node") == 0 ?
+		    "server" : "client", "why", mcert_tr(N_("database "
+		    "certificate files unknown: meetcert has no record of what "
+		    "this node bound (deploy or discover records it)")));
+		if (o == NULL || json_array_append_new(list, o) != 0)
+			return mcert_error_set(err, MCERT_E_NOMEM,
+			    N_("out of memory"));
+		return MCERT_OK;
+	}
+	if (json_object_get(bound, "server_cert") != NULL) {
+		if ((o = db_entry(rd, s, "server", bound, err)) == NULL)
+			return err->code != 0 ? err->code : mcert_error_set(err,
+			    MCERT_E_NOMEM, N_("out of memory"));
+		json_array_append_new(list, o);
+	}
+	if (json_object_get(bound, "client_cert") != NULL) {
+		if ((o = db_entry(rd, s, "client", bound, err)) == NULL)
+			return err->code != 0 ? err->code : mcert_error_set(err,
+			    MCERT_E_NOMEM, N_("out of memory"));
+		json_array_append_new(list, o);
+	}
+	return MCERT_OK;
+}
+
 static void *
 read_host(void *arg)
 {
@@ -203,6 +355,11 @@ read_host(void *arg)
 			goto out;
 		db = mcert_mmp_db_status(text);
 		free(text);
+		if (read_database(rd, services, &err) != MCERT_OK) {
+			json_decref(db);
+			db = json_null();
+			goto out;
+		}
 	}
 out:
 	rd->out = json_pack("{s:s, s:s, s:s?, s:o, s:o}", "host",

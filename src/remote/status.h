@@ -28,7 +28,17 @@ struct mcert_status_opts {
  * bound), "verdict": "verified"|"failed"|"unbound"|"bound" (trust
  * bundles), "certificate": see mcert_judge_bound, or null}], "database":
  * {"status", "nodes"} or null}]}.  A host that cannot be read has its
- * error and no services. */
+ * error and no services.
+ *
+ * A host with a database role has its cluster's certificates among its
+ * services too (no status screen names them): the files the workspace
+ * records as bound (mcert_ws_bound), else the plan's when its database bind
+ * step is recorded done for the generation; an entry per certificate,
+ * {"service": "database-node"|"database-connect", ..., "database": true,
+ * "role": "server"|"client"}, the server one judged for server use and the
+ * client one for client use, each against the CA file; when the files are
+ * unknown, one entry with "verdict": "unknown", "certificate": null and
+ * "why". */
 int mcert_status(const struct mcert_workspace *ws,
     const struct mcert_plan *plan, const struct mcert_services *svc,
     const struct mcert_status_opts *o, json_t **out, struct mcert_error *err);

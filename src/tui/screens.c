@@ -7,6 +7,7 @@ const struct screen *const wiz_screens[] = {
 	&screen_open,
 	&screen_type,
 	&screen_discover,
+	&screen_expiry,
 	&screen_options,
 	&screen_hosts,
 	&screen_plan,

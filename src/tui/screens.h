@@ -7,6 +7,7 @@
 extern const struct screen screen_open;
 extern const struct screen screen_type;
 extern const struct screen screen_discover;
+extern const struct screen screen_expiry;
 extern const struct screen screen_options;
 extern const struct screen screen_hosts;
 extern const struct screen screen_plan;

@@ -101,3 +101,10 @@ TESTS += tests/core/test-discover
 tests_core_test_discover_SOURCES = tests/core/test-discover.c
 tests_core_test_discover_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
 tests_core_test_discover_LDADD = $(CORE_TEST_LDADD)
+
+# Issue 7: every certificate bound, with its expiry band.
+check_PROGRAMS += tests/core/test-expiry
+TESTS += tests/core/test-expiry
+tests_core_test_expiry_SOURCES = tests/core/test-expiry.c
+tests_core_test_expiry_CPPFLAGS = $(CORE_TEST_CPPFLAGS)
+tests_core_test_expiry_LDADD = $(CORE_TEST_LDADD)

@@ -141,13 +141,13 @@ S --expiring 30
 ok "status --expiring 30 after the deployment: exit 0, nothing printed" sh -c '[ $0 = 0 ] && [ ! -s "$1" ]' $? "$RIG/out"
 S --expiring 400
 ok "status --expiring 400: exit 1" test $? = 1
-ok "  a line per certificate expiring" has "cms2 webbridge3-c2w cms2-fullchain.pem: CN=cms.example.com expires"
+ok "  a line per certificate expiring, once per host" has "cms2 webadmin,webbridge3-https,webbridge3-c2w,callbridge cms2.crt,cms2-fullchain.pem: CN=cms.example.com expires"
 ok "  not the CA, valid ten years" lacks "Lab Root CA"
 S --expiring 4000
-ok "status --expiring 4000: the issuers too" has "cms3 callbridge cms3.crt: CN=Lab Root CA expires"
+ok "status --expiring 4000: the issuers too" has "cms3 webadmin,webbridge3-https,webbridge3-c2w,callbridge cms3-bundle.pem,cms3-fullchain.pem: CN=Lab Root CA expires"
 S --json --host cms1
 ok "status --json --host cms1: exit 0" test $? = 0
-ok "  only cms1" sh -c '! grep -q cms2 "$0"' "$RIG/out"
+ok "  only cms1" sh -c '! grep -q "\"host\": \"cms2\"" "$0"' "$RIG/out"
 ok "  each service with its verdict" has '"verdict": "verified"'
 D
 ok "a rerun: exit 0" test $? = 0

@@ -1,8 +1,9 @@
 # tests/tui: the wizard in a real terminal (tmux), keys in, text out.
 TESTS += tests/tui/frame.sh tests/tui/hosts.sh tests/tui/german.sh \
-	tests/tui/answers.sh tests/tui/keys-server.sh
+	tests/tui/answers.sh tests/tui/keys-server.sh tests/tui/expiry.sh
 EXTRA_DIST += tests/tui/lib.sh tests/tui/frame.sh tests/tui/hosts.sh \
-	tests/tui/german.sh tests/tui/answers.sh tests/tui/keys-server.sh
+	tests/tui/german.sh tests/tui/answers.sh tests/tui/keys-server.sh \
+	tests/tui/expiry.sh
 TESTS += tests/tui/lab-walk.sh
 EXTRA_DIST += tests/tui/lab-walk.sh \
 	docs/screens/01-open.txt docs/screens/02-type.txt \

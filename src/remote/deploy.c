@@ -306,10 +306,12 @@ one_at_a_time(struct host *hp)
 	size_t ran = hp->res->ran;
 	int r;
 
-	if (dp_turn_wait(hp) != 0)
+	if (dp_turn_wait(hp) != 0) {
+		hp->res->stopped = 1;
 		return dp_failedf(hp, N_("%s: not started, because another "
 		    "host failed first (one host at a time); its services "
 		    "still have the files bound before"), hp->h->label);
+	}
 	r = run_phase(hp, DP_PHASE_SERVICES);
 	if (r == 0 && hp->run->o->probe && !hp->run->o->dry_run &&
 	    hp->res->ran > ran && (r = dp_live_check(hp)) != 0)
@@ -344,11 +346,16 @@ host_main(void *arg)
 		/* Every host passes every barrier, even one that failed,
 		 * so that none waits forever. */
 		if (dp_barrier(hp) != 0) {
-			if (r == 0)
-				r = dp_failedf(hp, N_("%s: stopped before phase %d "
-				    "because another host failed; run deploy "
-				    "again when it is fixed"), hp->h->label,
-				    hp->run->phases[p]);
+			if (r == 0) {
+				hp->res->stopped = 1;
+				r = dp_failedf(hp, hp->res->ran > 0 ? N_("%s: "
+				    "the steps so far are done; stopped before "
+				    "phase %d because another host failed; run "
+				    "deploy again when it is fixed") : N_("%s: "
+				    "stopped before phase %d because another "
+				    "host failed; run deploy again when it is "
+				    "fixed"), hp->h->label, hp->run->phases[p]);
+			}
 			continue;
 		}
 		if (r == 0 && hp->run->phases[p] == DP_PHASE_SERVICES &&

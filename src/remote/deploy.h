@@ -76,6 +76,7 @@ struct mcert_deploy_host {
 	const char *host;	/* label */
 	int ok;
 	size_t ran, skipped;	/* steps */
+	int stopped;		/* not ok only because another host failed */
 	char why[1024];		/* when not ok */
 };
 

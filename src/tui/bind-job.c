@@ -181,9 +181,9 @@ bind_start(struct wiz *w, struct bind *b, int dry)
 	if (!dry && mcert_deploy_touches_db(w->ws, w->plan, NULL)) {
 		b->phase = PH_CONFIRM;
 		b->confirm = CF_DATABASE;
-		wiz_say(w, UI_WARN, _("The database cluster goes down for a "
-		    "while: %s goes on, s binds the services alone, %s stops."),
-		    yesno_letter(YESNO_YES), yesno_letter(YESNO_NO));
+		wiz_say(w, UI_WARN, _("The database cluster would go down for a "
+		    "while: %s, s or %s?"), yesno_letter(YESNO_YES),
+		    yesno_letter(YESNO_NO));
 		return;
 	}
 	go(w, b);
@@ -394,8 +394,8 @@ finished(struct wiz *w, struct bind *b)
 		}
 		bad++;
 		snprintf(h->why, sizeof(h->why), "%s", b->res.v[i].why);
-		h->stat = h->rolled ? ST_ROLLED : w->job.cancel ? ST_STOPPED :
-		    ST_FAILED;
+		h->stat = h->rolled ? ST_ROLLED : w->job.cancel ||
+		    b->res.v[i].stopped ? ST_STOPPED : ST_FAILED;
 	}
 	/* a dry run binds nothing: what was bound before still counts */
 	b->ok = bad == 0 && b->res.n > 0 && (!b->dry || bind_bound_before(w));
@@ -408,12 +408,18 @@ finished(struct wiz *w, struct bind *b)
 			return;
 		}
 		if (b->ret == MCERT_OK && bad == 0) {
-			for (i = 0; i < b->n; i++)
-				if (b->v[i].stat == ST_DONE)
-					b->v[i].stat = ST_ROLLED;
-			wiz_say(w, UI_OK, "%s", _("Put back: every service this "
-			    "renewal touched has its earlier files again. b "
-			    "binds the new ones when ready."));
+			for (i = 0; i < b->res.n; i++) {
+				if ((h = bind_host_by_label(b,
+				    b->res.v[i].host)) == NULL)
+					continue;
+				h->stat = b->res.v[i].ran > 0 ? ST_ROLLED :
+				    ST_IDLE;
+				if (b->res.v[i].ran == 0)
+					snprintf(h->now, sizeof(h->now), "%s",
+					    _("untouched"));
+			}
+			wiz_say(w, UI_OK, "%s", _("Put back: what this renewal "
+			    "touched has its earlier files again."));
 			return;
 		}
 	}
@@ -424,10 +430,10 @@ finished(struct wiz *w, struct bind *b)
 		wiz_say(w, UI_ERR, "%s", b->err.msg);
 	} else if (bad > 0 && w->job.cancel)
 		wiz_say(w, UI_WARN, "%s", _("Stopped as asked, between steps: "
-		    "r runs again and resumes where it stopped."));
+		    "b runs again and resumes where it stopped."));
 	else if (bad > 0)
 		wiz_say(w, UI_ERR, "%s", _("Not every host is bound: fix what "
-		    "is said below, then r resumes."));
+		    "is said below, then b resumes (u puts back)."));
 	else if (b->dry)
 		wiz_say(w, UI_OK, "%s", _("Dry run: every host is ready. b "
 		    "binds for real."));

@@ -257,16 +257,14 @@ draw_confirm(const struct wiz *w, const struct bind *b, int row, int cols)
 
 	ui_mark(r, 1, UI_MARK_WARN);
 	if (b->confirm == CF_DATABASE) {
-		r += ui_wrap(r, 4, cols - 6, 6, UI_NORMAL, _("The database "
-		    "cluster's certificates are renewed too (guide 5.3). Every "
-		    "node is removed from the cluster, given the new "
-		    "certificates, and joins again: the database is down until "
-		    "all nodes are connected, and calls may drop. Each node "
-		    "checks the new certificates against the new database CA "
-		    "before anything is removed; they were checked here too."));
-		snprintf(keys, sizeof(keys), _("%s Go on, the cluster included  "
-		    "s The services alone  %s Stop"), yesno_letter(YESNO_YES),
-		    yesno_letter(YESNO_NO));
+		r += ui_wrap(r, 4, cols - 6, 8, UI_NORMAL, _("The database "
+		    "cluster's certificates are renewed too (guide 5.3): every "
+		    "node leaves the cluster, takes the new certificates and "
+		    "joins again, so the database is down until all are "
+		    "connected. Each node checks them against the new database "
+		    "CA before anything is removed."));
+		snprintf(keys, sizeof(keys), _("%s Go on  s Services alone  %s "
+		    "Stop"), yesno_letter(YESNO_YES), yesno_letter(YESNO_NO));
 	} else {
 		r += ui_wrap(r, 4, cols - 6, 6, UI_NORMAL,
 		    mcert_deploy_touches_db(w->ws, w->plan, NULL) ? _("Every "

@@ -195,6 +195,11 @@ start_reading(struct wiz *w, struct disc *d)
 
 /* ---- what was found */
 
+/* The roles, short, in the order of mcert_ws_role_names. */
+static const char *const short_roles[] = {
+	"CB", "WA", "WB3", "TURN", "DB", "REC", "STR", "UPL", "APPS",
+};
+
 static void
 summary(struct wiz *w, struct disc *d)
 {
@@ -214,14 +219,13 @@ summary(struct wiz *w, struct disc *d)
 		const struct mcert_ws_host *h = &ws->hosts[i];
 
 		roles[0] = '\0';
-		for (r = 0, n = 0; mcert_ws_role_names[r] != NULL; r++)
-			if (h->roles & (1u << r))
-				n += (size_t)snprintf(roles + n, n < sizeof(roles) ?
-				    sizeof(roles) - n : 0, "%s%s", n > 0 ? "+" :
-				    "", mcert_ws_role_names[r]);
-		snprintf(line, sizeof(line), "  %-8s %-22s %s  %s%s%s", h->label,
+		for (r = 0, n = 0; r < sizeof(short_roles) /
+		    sizeof(*short_roles); r++)
+			if ((h->roles & (1u << r)) && n < sizeof(roles))
+				n += (size_t)snprintf(roles + n, sizeof(roles) -
+				    n, "%s%s", n > 0 ? "+" : "", short_roles[r]);
+		snprintf(line, sizeof(line), "  %s  %s  %s  %s %s", h->label,
 		    mcert_ws_host_address(h), h->fqdn, roles, h->db !=
-		    MCERT_DB_NONE ? _(", database ") : "", h->db !=
 		    MCERT_DB_NONE ? mcert_ws_dbrole_names[h->db] : "");
 		textview_add_hanging(&d->log, UI_NORMAL, 4, line);
 	}

@@ -326,6 +326,7 @@ done(struct wiz *w)
 
 const struct screen screen_hosts = {
 	.name = "hosts",
+	.flows = WIZ_FLOW_NEW,
 	.step = N_("Hosts, names"),
 	.help = N_("A client trusts a server only when the name it dialled "
 	    "is in the server's certificate (guide 3.1, table 4): give each "

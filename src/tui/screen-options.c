@@ -305,6 +305,7 @@ done(struct wiz *w)
 
 const struct screen screen_options = {
 	.name = "options",
+	.flows = WIZ_FLOW_NEW,
 	.step = N_("Options"),
 	.help = N_("Every part of a Meeting Server that talks TLS needs a "
 	    "certificate it can present, or a bundle of the CAs it trusts "

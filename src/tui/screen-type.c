@@ -45,11 +45,12 @@ enter(struct wiz *w)
 static void
 draw(struct wiz *w)
 {
-	int rows, cols, r = 2;
+	int rows, cols, r = 2, gap;
 	size_t i;
 
 	(void)w;
 	ui_area_size(&rows, &cols);
+	gap = rows >= 22;	/* a blank row between choices when they fit */
 	ui_text(0, 1, UI_NORMAL, _("How are the Meeting Servers deployed?"));
 	for (i = 0; i < NTYPES; i++) {
 		enum ui_style st = i == sel ? UI_SELECTED : UI_NORMAL;
@@ -60,7 +61,7 @@ draw(struct wiz *w)
 		    UI_MARK_CURRENT) : " ", _(types[i].title));
 		r++;
 		r += ui_wrap(r, 4, cols - 6, 3, UI_DIM, _(types[i].what));
-		r++;
+		r += gap;
 	}
 }
 

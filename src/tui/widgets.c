@@ -106,6 +106,13 @@ field_key(struct field *f, int key)
 		p = utf8_next(f->text, f->cursor);
 		memmove(f->text + f->cursor, f->text + p, len - p + 1);
 		return 1;
+	case 0x15:	/* Ctrl-U, as in a shell: all before the cursor */
+		memmove(f->text, f->text + f->cursor, len - f->cursor + 1);
+		f->cursor = 0;
+		return 1;
+	case 0x0b:	/* Ctrl-K: all from the cursor */
+		f->text[f->cursor] = '\0';
+		return 1;
 	}
 	if (key >= 0x20 && key < 0x110000 && key != 0x7f)
 		return insert(f, key);

@@ -12,3 +12,5 @@ EXTRA_DIST += tests/tui/lab-walk.sh \
 	docs/screens/07-signing.txt docs/screens/08-import.txt \
 	docs/screens/09-bundles.txt docs/screens/10-bind.txt \
 	docs/screens/11-validate.txt docs/screens/12-done.txt
+TESTS += tests/tui/renew-walk.sh
+EXTRA_DIST += tests/tui/renew-walk.sh

@@ -248,14 +248,16 @@ by_expiry(const void *a, const void *b)
 	json_int_t dy = json_integer_value(json_object_get(y, "days_left"));
 	int c;
 
+	/* within a day, by host: what one server needs stays together (and
+	 * the order does not hang on the second each was made in) */
 	if (dx != dy)
 		return dx < dy ? -1 : 1;
-	if ((c = strcmp(str(x, "not_after"), str(y, "not_after"))) != 0)
-		return c;
 	if ((c = strcmp(str(x, "host"), str(y, "host"))) != 0)
 		return c;
 	if ((c = strcmp(str(x, "kind"), str(y, "kind"))) != 0)
 		return -c;	/* "leaf" before "chain" */
+	if ((c = strcmp(str(x, "not_after"), str(y, "not_after"))) != 0)
+		return c;
 	return strcmp(str(x, "subject"), str(y, "subject"));
 }
 

@@ -36,8 +36,9 @@ const char *mcert_expiry_band_words(enum mcert_band b);
  * absent), "verified": bool and "why" (a leaf's verdict), "chain":
  * [{"subject", "not_after", "days_left"}] (a leaf's issuers), "issued":
  * [subject] (a chain certificate's leaves)}], a certificate once per host
- * (the same SHA-256, else the same subject and expiry), soonest first
- * (then by host, leaves before their issuers, subject).  A chain
+ * (the same SHA-256, else the same subject and expiry), by days left
+ * (then by host, leaves before their issuers, the exact expiry,
+ * subject).  A chain
  * certificate's file is the bundle bound with the leaf, else the leaf's
  * own (a full chain).  Services with nothing judged give no entry:
  * mcert_expiry_unknown lists them.  MCERT_OK, or MCERT_E_NOMEM. */

@@ -28,10 +28,8 @@ draw(struct wiz *w)
 	r += ui_wrap(r, 1, cols - 2, 3, UI_NORMAL, _("Put the earliest expiry "
 	    "shown on the Validate screen in a calendar, a month ahead: "
 	    "meetcert status --expiring tells a monitoring check the same."));
-	ui_wrap(r + 1, 1, cols - 2, 2, UI_DIM, _("When they come close, r "
-	    "starts the renewal here: new keys and certificates under new "
-	    "names, bound one server at a time. Esc goes back to the "
-	    "validation; q quits."));
+	ui_wrap(r + 1, 1, cols - 2, 2, UI_DIM, _("Then r starts the renewal "
+	    "here, one server at a time; Esc goes back to Validate."));
 }
 
 /* r: the next generation, and the renewal's screens from the expiry. */

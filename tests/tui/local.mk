@@ -11,6 +11,8 @@ EXTRA_DIST += tests/tui/lab-walk.sh \
 	docs/screens/05-plan.txt docs/screens/06-keys.txt \
 	docs/screens/07-signing.txt docs/screens/08-import.txt \
 	docs/screens/09-bundles.txt docs/screens/10-bind.txt \
-	docs/screens/11-validate.txt docs/screens/12-done.txt
+	docs/screens/11-validate.txt docs/screens/12-done.txt \
+	docs/screens/renew-03-servers.txt docs/screens/renew-04-expiry.txt \
+	docs/screens/renew-10-bind.txt
 TESTS += tests/tui/renew-walk.sh
 EXTRA_DIST += tests/tui/renew-walk.sh

@@ -86,6 +86,34 @@ cli_deploy_report(const struct mcert_deploy_result *r, int dry_run)
 }
 
 int
+cli_deploy_setup(struct mcert_deploy_opts *o, const struct cli_remote *rem,
+    const char *path, char **dir, char **tdir)
+{
+	struct sigaction sa;
+
+	*dir = cli_dirname(path);
+	*tdir = NULL;
+	if (*dir == NULL || asprintf(tdir, "%s/transcripts", *dir) == -1) {
+		*tdir = NULL;
+		cli_error("%s", _("out of memory"));
+		return -1;
+	}
+	o->dir = *dir;
+	o->ws_path = path;
+	o->command_ms = rem->timeout_ms;
+	o->ssh = rem->ssh;
+	o->transcripts = *tdir;
+	o->progress = cli_deploy_progress;
+	o->cancel = &interrupted;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+int
 cli_confirm_database(const struct mcert_workspace *ws)
 {
 	char line[16];
@@ -147,7 +175,6 @@ run(int argc, char **argv)
 	struct mcert_services *svc = NULL;
 	struct mcert_plan *plan = NULL;
 	struct cli_remote rem;
-	struct sigaction sa;
 	char *dir = NULL, *tdir = NULL;
 	int c, t, ret = CLI_USAGE, all_at_once = 0, no_probe = 0;
 
@@ -184,29 +211,14 @@ run(int argc, char **argv)
 		return cli_usage(&cmd_deploy);
 	if (cli_load_plan(argv[optind], rem.services, &ws, &svc, &plan) != 0)
 		goto out;
-	dir = cli_dirname(argv[optind]);
-	if (asprintf(&tdir, "%s/transcripts", dir) == -1) {
-		cli_error("%s", _("out of memory"));
+	if (cli_deploy_setup(&o, &rem, argv[optind], &dir, &tdir) != 0)
 		goto out;
-	}
 	/* a renewal: the deployment is running, so one host at a time */
 	o.one_at_a_time = ws->generation > 1 && !all_at_once;
 	o.probe = o.one_at_a_time && !no_probe;
 	if (!o.no_database && !o.db_confirmed && !o.dry_run &&
 	    mcert_deploy_touches_db(ws, plan, o.only_host))
 		o.db_confirmed = cli_confirm_database(ws);
-	o.dir = dir;
-	o.ws_path = argv[optind];
-	o.command_ms = rem.timeout_ms;
-	o.ssh = rem.ssh;
-	o.transcripts = tdir;
-	o.progress = cli_deploy_progress;
-	o.cancel = &interrupted;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	if (mcert_deploy(ws, plan, svc, &o, &res, &err) != MCERT_OK &&
 	    res.n == 0) {
 		cli_error("%s: %s%s", argv[optind], err.msg,

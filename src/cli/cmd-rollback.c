@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +12,6 @@
 #include "rollback.h"
 
 enum { OPT_HOST = 256, OPT_DRY_RUN, OPT_CONFIRM_DB, OPT_DB_WAIT };
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 static int
 run(int argc, char **argv)
@@ -42,7 +32,6 @@ run(int argc, char **argv)
 	struct mcert_services *svc = NULL;
 	struct mcert_plan *plan = NULL;
 	struct cli_remote rem;
-	struct sigaction sa;
 	char *dir = NULL, *tdir = NULL;
 	int c, t, nothing = 0, ret = CLI_USAGE;
 
@@ -69,24 +58,9 @@ run(int argc, char **argv)
 		return cli_usage(&cmd_rollback);
 	if (cli_load_plan(argv[optind], rem.services, &ws, &svc, &plan) != 0)
 		goto out;
-	dir = cli_dirname(argv[optind]);
-	if (asprintf(&tdir, "%s/transcripts", dir) == -1) {
-		cli_error("%s", _("out of memory"));
+	if (cli_deploy_setup(&o, &rem, argv[optind], &dir, &tdir) != 0)
 		goto out;
-	}
-	o.dir = dir;
-	o.ws_path = argv[optind];
-	o.command_ms = rem.timeout_ms;
-	o.ssh = rem.ssh;
-	o.transcripts = tdir;
-	o.progress = cli_deploy_progress;
-	o.cancel = &interrupted;
 	o.one_at_a_time = 1;	/* the deployment is running */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	ret = mcert_rollback(ws, plan, svc, &o, &res, &nothing, &err);
 	if (ret != MCERT_OK && res.need_db_confirm && !o.dry_run &&
 	    cli_confirm_database(ws)) {

@@ -51,6 +51,12 @@ int cli_load_plan(const char *path, const char *services,
  * to hi as ms (-1 with the error printed, naming opt). */
 struct mcert_deploy_event;
 struct mcert_deploy_result;
+struct mcert_deploy_opts;
+/* The options every run on the servers shares (the folder, transcripts,
+ * SSH, progress lines, Ctrl-C stopping between steps) into o; dir and
+ * tdir are the caller's to free.  0, or -1 with the error printed. */
+int cli_deploy_setup(struct mcert_deploy_opts *o, const struct cli_remote *rem,
+    const char *path, char **dir, char **tdir);
 void cli_deploy_progress(void *ctx, const struct mcert_deploy_event *ev);
 int cli_deploy_report(const struct mcert_deploy_result *r, int dry_run);
 int cli_confirm_database(const struct mcert_workspace *ws);

@@ -51,8 +51,8 @@ SSH="--known-hosts $RIG/known --identity $RIG/id --ssh-config none --no-agent --
     --c2w-address cms1.example.com --key ec256 >"$RIG/out" 2>&1
 "$MEETCERT" selfsigned labca CN:"Lab Root CA" --ca --key ec256 --dir "$W" \
     >"$RIG/out" 2>&1
-"$MEETCERT" make "$W/cms.json" --ca labca >"$RIG/out" 2>&1
-ok "the deployment to discover: made" test $? = 0
+"$MEETCERT" make "$W/cms.json" --ca labca --days 10 >"$RIG/out" 2>&1
+ok "the deployment to discover: made, expiring in ten days" test $? = 0
 # shellcheck disable=SC2086
 "$MEETCERT" deploy "$W/cms.json" $SSH $fps --db-wait 20 >"$RIG/out" 2>&1 </dev/null
 ok "  and deployed" test $? = 0
@@ -105,8 +105,8 @@ ok "  cms1: the primary, with its roles and FQDN" \
 ok "  cms2: a peer" has "cms2.example.com  callbridge+webadmin+webbridge3+database, database peer"
 ok "  cms3: a peer" has "cms3.example.com  callbridge+webadmin+webbridge3+database, database peer"
 ok "  the names" has "names: cluster_fqdn cms.example.com, c2w_address cms1.example.com, join_url join.example.com"
-ok "  each certificate's days left" grep -q "cms2 .*webadmin .*cms2.crt: 36[45] days left" "$RIG/out"
-ok "  and the database's" grep -q "cms3 .*database-node .*dbclusterserver.crt: 36[45] days left" "$RIG/out"
+ok "  each certificate's days left" grep -q "cms2 .*webadmin .*cms2.crt: \(9\|10\) days left" "$RIG/out"
+ok "  and the database's" grep -q "cms3 .*database-node .*dbclusterserver.crt: \(9\|10\) days left" "$RIG/out"
 ok "  what was guessed" has "guessed (check these in $D/found.json before the renewal):"
 ok "  the layout among them" has "  layout: per-server"
 ok "  the database files found by content" has "bound.cms1.database-node: found among pki list by content"
@@ -135,12 +135,17 @@ ok "  every planned file name is new on every server" sh -c '
 
 S() {
 	# shellcheck disable=SC2086
-	"$MEETCERT" status "$D/found.json" $SSH >"$RIG/out" 2>&1 </dev/null
+	"$MEETCERT" status "$D/found.json" $SSH "$@" >"$RIG/out" 2>&1 </dev/null
 }
 S
 ok "status of the discovered workspace: exit 0" test $? = 0
 ok "  reads what is bound" has "webbridge3-c2w           verified, not the plan's files"
 ok "  and the cluster" has "Enabled, 3 of 3 node(s) connected"
+S --expiring 30
+ok "status --expiring 30 of the discovered workspace: exit 1" test $? = 1
+ok "  each server's certificate named" sh -c \
+    'for n in 1 2 3; do grep -q "^cms$n .*cms$n.crt.*within 30" "$0" || exit 1; done' "$RIG/out"
+ok "  the database's flagged" has "database cluster: renewing takes the cluster down and up again"
 
 # ---- the renewal
 cp "$W/labca.crt" "$W/labca.key" "$D/"
@@ -168,6 +173,9 @@ ok "  no live file was overwritten" sh -c \
     '! grep -q overwritten "$0"/cms1/files/.mmp-state.json "$0"/cms2/files/.mmp-state.json "$0"/cms3/files/.mmp-state.json' "$RIG"
 rig_ssh cms2 database cluster status >"$RIG/out" </dev/null
 ok "  the cluster is connected again" test "$(grep -c ': Connected' "$RIG/out")" = 3
+S --expiring 30
+ok "status --expiring 30 after the renewal: exit 0, nothing printed" \
+    sh -c '[ $0 = 0 ] && [ ! -s "$1" ]' $? "$RIG/out"
 S
 ok "status after the renewal: exit 0" test $? = 0
 ok "  verified, the plan's files" has "webbridge3-c2w           verified"

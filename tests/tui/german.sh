@@ -77,10 +77,10 @@ ok "  its keys, whole" sh -c 'tail -1 "$0" | grep -q \
     "^ F1 Hilfe  Leertaste Ein/Aus  ←/→ Ändern  Enter Weiter  Esc Zurück  F10 Ende *$"' \
     "$TUI/out"
 tui_keys F10
-ok "F10 asks, in German, with the keys that work" \
-    tui_wait " y Speichern und beenden  n Bleiben"
-tui_keys y
-ok "  y quits" sh -c 'i=0; while [ $i -lt 100 ]; do
+ok "F10 asks, in German, with the German letters (j/n)" \
+    tui_wait " j Speichern und beenden  n Bleiben"
+tui_keys j
+ok "  j quits" sh -c 'i=0; while [ $i -lt 100 ]; do
     [ "$(tmux -S "$0/sock" display -p "#{pane_dead}")" = 1 ] && exit 0
     sleep 0.05; i=$((i+1)); done; exit 1' "$TUI"
 st=$(tui_exit_status)

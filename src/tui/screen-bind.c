@@ -439,22 +439,21 @@ done(struct wiz *w)
 const struct screen screen_bind = {
 	.name = "bind",
 	.step = N_("Bind"),
-	.help = N_("Binding puts the certificates to work on every server at "
-	    "once. The files go up by SFTP under new names (a file on a server "
-	    "is never replaced) and the server checks them itself: pki match "
-	    "(the key fits), pki verify (the chain holds). Then each service "
-	    "is bound in a safe order: disable, certs, enable or restart "
-	    "(guide section 4). What was bound before is recorded and put "
-	    "back if a command fails. The database cluster takes certificates "
-	    "only unclustered (section 5.3): the hosts wait for each other.\n"
-	    "b binds, d is a dry run, r runs again (what is done is skipped), "
-	    "Esc stops between two steps. Up/Down picks a host, Enter or t "
-	    "shows its transcript. A new host key is shown to compare with the "
-	    "server's console; a changed one is refused.\n"
-	    "A renewal binds one host at a time and probes its web ports for "
-	    "the new certificate before the next host starts, so meetings "
-	    "keep running on the others; u puts back what was bound before "
-	    "the renewal."),
+	.help = N_("The files go up by SFTP under new names (a file on a "
+	    "server is never replaced) and the server checks them itself: pki "
+	    "match (the key fits), pki verify (the chain holds). Then each "
+	    "service is bound in a safe order: disable, certs, enable or "
+	    "restart (guide section 4); what was bound before is recorded and "
+	    "put back if a command fails. The database cluster takes "
+	    "certificates only unclustered (5.3): the hosts wait for each "
+	    "other. A renewal binds one host at a time and probes its web "
+	    "ports for the new certificate before the next starts, so meetings "
+	    "keep running on the others.\n"
+	    "b binds (again: what is done is skipped), d is a dry run, u puts "
+	    "back what was bound before the renewal, Esc stops between two "
+	    "steps, Enter or t shows a host's transcript. A new host key is "
+	    "shown to compare with the server's console; a changed one is "
+	    "refused."),
 	.keys = N_("b Bind  d Dry run  u Put back  Enter/t Transcript"),
 	.enter = bind_enter,
 	.draw = draw,

@@ -109,27 +109,6 @@ ex_files(const json_t *e, char *buf, size_t len)
 /* ---- the details */
 
 static void
-add(struct textview *t, enum ui_style st, int hang, const char *label,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-add(struct textview *t, enum ui_style st, int hang, const char *label,
-    const char *fmt, ...)
-{
-	char text[2048], line[2200];
-	va_list ap;
-	int pad;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	pad = hang - ui_width(label);
-	snprintf(line, sizeof(line), "%s%*s%s", label, pad > 0 ? pad : 1, "",
-	    text);
-	textview_add_hanging(t, st, hang, line);
-}
-
-static void
 days_text(long days, char *buf, size_t len)
 {
 	if (days >= 0)
@@ -148,13 +127,13 @@ details_facts(struct expiry *x, const json_t *e, int hang)
 	char buf[2048];
 	size_t i, n = 0;
 
-	add(t, UI_NORMAL, hang, _("Subject"), "%s", vl_str(e, "subject"));
+	textview_label(t, UI_NORMAL, hang, _("Subject"), "%s", vl_str(e, "subject"));
 	buf[0] = '\0';
 	json_array_foreach(json_object_get(e, "san"), i, v)
 		vl_catf(buf, sizeof(buf), &n, "%s%s", i > 0 ? ", " : "",
 		    json_string_value(v));
-	add(t, UI_NORMAL, hang, _("SAN"), "%s", n > 0 ? buf : _("(none)"));
-	add(t, UI_NORMAL, hang, _("Issuer"), "%s", vl_str(e, "issuer"));
+	textview_label(t, UI_NORMAL, hang, _("SAN"), "%s", n > 0 ? buf : _("(none)"));
+	textview_label(t, UI_NORMAL, hang, _("Issuer"), "%s", vl_str(e, "issuer"));
 }
 
 static void
@@ -165,7 +144,7 @@ details_expires(struct expiry *x, const json_t *e, int hang)
 
 	days_text((long)json_integer_value(json_object_get(e, "days_left")),
 	    days, sizeof(days));
-	add(&x->details, ex_band_style(b), hang, _("Expires"), "%s %s (%s, "
+	textview_label(&x->details, ex_band_style(b), hang, _("Expires"), "%s %s (%s, "
 	    "%s)", ui_mark_text(ex_band_mark(b)), vl_str(e, "not_after"), days,
 	    _(mcert_expiry_band_words(b)));
 }
@@ -181,11 +160,11 @@ details_sha256(struct expiry *x, const json_t *e, int hang)
 	if (n == 0)
 		return;
 	if (n <= 48) {
-		add(&x->details, UI_DIM, hang, _("SHA-256"), "%s", sha);
+		textview_label(&x->details, UI_DIM, hang, _("SHA-256"), "%s", sha);
 		return;
 	}
-	add(&x->details, UI_DIM, hang, _("SHA-256"), "%.47s", sha);
-	add(&x->details, UI_DIM, hang, "", "%s", sha + 48);
+	textview_label(&x->details, UI_DIM, hang, _("SHA-256"), "%.47s", sha);
+	textview_label(&x->details, UI_DIM, hang, "", "%s", sha + 48);
 }
 
 static void
@@ -198,23 +177,23 @@ details_chain(struct expiry *x, const json_t *e, int hang)
 
 	if (strcmp(vl_str(e, "kind"), "chain") == 0) {
 		json_array_foreach(json_object_get(e, "issued"), i, v)
-			add(t, UI_NORMAL, hang, i == 0 ? _("Issued") : "", "%s",
+			textview_label(t, UI_NORMAL, hang, i == 0 ? _("Issued") : "", "%s",
 			    json_string_value(v));
 		return;
 	}
 	json_array_foreach(json_object_get(e, "chain"), i, v) {
 		days_text((long)json_integer_value(json_object_get(v,
 		    "days_left")), days, sizeof(days));
-		add(t, ex_band_style(ex_band(v)), hang, i == 0 ? _("Chain") : "",
+		textview_label(t, ex_band_style(ex_band(v)), hang, i == 0 ? _("Chain") : "",
 		    _("%s, expires %s (%s)"), vl_str(v, "subject"), vl_str(v,
 		    "not_after"), days);
 	}
 	if (json_is_true(json_object_get(e, "verified")))
-		add(t, UI_OK, hang, _("Verdict"), "%s %s", ui_mark_text(
+		textview_label(t, UI_OK, hang, _("Verdict"), "%s %s", ui_mark_text(
 		    UI_MARK_OK), _("verified: the chain, the dates and the "
 		    "extensions each service needs"));
 	else
-		add(t, UI_ERR, hang, _("Verdict"), "%s %s", ui_mark_text(
+		textview_label(t, UI_ERR, hang, _("Verdict"), "%s %s", ui_mark_text(
 		    UI_MARK_ERR), vl_str(e, "why"));
 }
 
@@ -250,7 +229,7 @@ details_uses(struct expiry *x, const json_t *e, int hang)
 			continue;
 		s = service(x, vl_str(u, "service"));
 		role = chain ? "" : vl_str(u, "role");
-		add(&x->details, UI_NORMAL, hang, i == 0 ? _("Used by") : "",
+		textview_label(&x->details, UI_NORMAL, hang, i == 0 ? _("Used by") : "",
 		    "%s%s: %s", s != NULL ? s->name : vl_str(u, "service"),
 		    strcmp(role, "server") == 0 ? _(", server certificate") :
 		    strcmp(role, "client") == 0 ? _(", client certificate") : "",
@@ -305,14 +284,14 @@ ex_open_details(struct expiry *x)
 	textview_add(&x->details, UI_TITLE, title);
 	details_expires(x, e, hang);
 	if (json_is_true(json_object_get(e, "database")))
-		add(&x->details, UI_WARN, hang, _("DB"), "%s", _("A database "
+		textview_label(&x->details, UI_WARN, hang, _("DB"), "%s", _("A database "
 		    "cluster certificate."));
 	if (ex_band(e) == MCERT_BAND_OK)
-		add(&x->details, UI_NORMAL, hang, _("To do"), "%s %s",
+		textview_label(&x->details, UI_NORMAL, hang, _("To do"), "%s %s",
 		    _("Nothing yet: it has more than 90 days left."),
 		    what_to_do(e));
 	else
-		add(&x->details, UI_NORMAL, hang, _("To do"), "%s",
+		textview_label(&x->details, UI_NORMAL, hang, _("To do"), "%s",
 		    what_to_do(e));
 	textview_add(&x->details, UI_NORMAL, "");
 	details_facts(x, e, hang);

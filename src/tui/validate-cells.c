@@ -396,27 +396,6 @@ guide_ref(const char *in, char *out, size_t len)
 	out[n] = '\0';
 }
 
-static void
-add(struct textview *t, enum ui_style st, int hang, const char *label,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-add(struct textview *t, enum ui_style st, int hang, const char *label,
-    const char *fmt, ...)
-{
-	char text[2048], line[2200];
-	va_list ap;
-	int pad;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	pad = hang - ui_width(label);
-	snprintf(line, sizeof(line), "%s%*s%s", label, pad > 0 ? pad : 1, "",
-	    text);
-	textview_add_hanging(t, st, hang, line);
-}
-
 enum ui_style
 vl_mark_style(enum ui_mark m)
 {
@@ -441,25 +420,25 @@ details_service(struct validate *v, const char *label,
 		vl_catf(buf, sizeof(buf), &n, "%s%s %s", n > 0 ? ", " : "", k,
 		    json_string_value(x));
 	if (ss != NULL)
-		add(t, UI_NORMAL, hang, _("Bound"), "%s%s", n > 0 ? buf :
+		textview_label(t, UI_NORMAL, hang, _("Bound"), "%s%s", n > 0 ? buf :
 		    _("nothing"), n == 0 ? "" : json_is_true(json_object_get(
 		    ss, "planned")) ? _(" (the plan's files)") :
 		    _(" (not the plan's files)"));
 	if (json_is_boolean(json_object_get(ss, "enabled")))
-		add(t, UI_NORMAL, hang, _("Enabled"), "%s", json_is_true(
+		textview_label(t, UI_NORMAL, hang, _("Enabled"), "%s", json_is_true(
 		    json_object_get(ss, "enabled")) ? _("yes") : _("no"));
 	if (json_object_get(cert, "subject") != NULL) {
-		add(t, UI_NORMAL, hang, _("Subject"), "%s", vl_str(cert,
+		textview_label(t, UI_NORMAL, hang, _("Subject"), "%s", vl_str(cert,
 		    "subject"));
 		buf[0] = '\0';
 		n = 0;
 		json_array_foreach(json_object_get(cert, "san"), i, x)
 			vl_catf(buf, sizeof(buf), &n, "%s%s", i > 0 ? ", " : "",
 			    json_string_value(x));
-		add(t, UI_NORMAL, hang, _("SAN"), "%s", n > 0 ? buf :
+		textview_label(t, UI_NORMAL, hang, _("SAN"), "%s", n > 0 ? buf :
 		    _("(none)"));
-		add(t, UI_NORMAL, hang, _("Issuer"), "%s", vl_str(cert, "issuer"));
-		add(t, UI_NORMAL, hang, _("Expires"), _("%s (%lld days left)"),
+		textview_label(t, UI_NORMAL, hang, _("Issuer"), "%s", vl_str(cert, "issuer"));
+		textview_label(t, UI_NORMAL, hang, _("Expires"), _("%s (%lld days left)"),
 		    vl_str(cert, "not_after"), (long long)json_integer_value(
 		    json_object_get(cert, "days_left")));
 	}
@@ -470,10 +449,10 @@ details_service(struct validate *v, const char *label,
 			json_array_foreach(json_object_get(cert, "chain"), i, x)
 				vl_catf(buf, sizeof(buf), &n, _(" %s (expires %s)"),
 				    vl_str(x, "subject"), vl_str(x, "not_after"));
-			add(t, UI_OK, hang, _("Chain"), "%s %s",
+			textview_label(t, UI_OK, hang, _("Chain"), "%s %s",
 			    ui_mark_text(UI_MARK_OK), buf);
 		} else
-			add(t, UI_ERR, hang, _("Chain"), "%s %s",
+			textview_label(t, UI_ERR, hang, _("Chain"), "%s %s",
 			    ui_mark_text(UI_MARK_ERR), vl_str(cert, "why"));
 	}
 	if (s->role >= 0) {
@@ -490,13 +469,13 @@ details_service(struct validate *v, const char *label,
 		};
 
 		if ((size_t)s->role < sizeof(rules) / sizeof(*rules))
-			add(t, UI_NORMAL, hang, _("Rules"), "%s",
+			textview_label(t, UI_NORMAL, hang, _("Rules"), "%s",
 			    _(rules[s->role]));
 		if (json_is_true(json_object_get(ss, "planned")) &&
 		    json_object_get(loc, "ext") != NULL)
-			add(t, UI_NORMAL, hang, _("Has"), "%s", vl_str(loc, "ext"));
+			textview_label(t, UI_NORMAL, hang, _("Has"), "%s", vl_str(loc, "ext"));
 		if (json_is_object(cert))
-			add(t, json_is_true(json_object_get(cert, "verified")) ?
+			textview_label(t, json_is_true(json_object_get(cert, "verified")) ?
 			    UI_OK : UI_ERR, hang, "", "%s %s", ui_mark_text(
 			    json_is_true(json_object_get(cert, "verified")) ?
 			    UI_MARK_OK : UI_MARK_ERR), json_is_true(
@@ -509,15 +488,15 @@ details_service(struct validate *v, const char *label,
 		snprintf(ref, sizeof(ref), _("Port %d"), (int)json_integer_value(
 		    json_object_get(pr, "port")));
 		if (json_object_get(pr, "error") != NULL)
-			add(t, UI_WARN, hang, ref, "%s %s", ui_mark_text(
+			textview_label(t, UI_WARN, hang, ref, "%s %s", ui_mark_text(
 			    UI_MARK_WARN), vl_str(pr, "error"));
 		else if (same_as_bound(v, ss, pr))
-			add(t, UI_OK, hang, ref, _("%s presents the certificate "
+			textview_label(t, UI_OK, hang, ref, _("%s presents the certificate "
 			    "bound (%s, %s); SHA-256 %s"), ui_mark_text(
 			    UI_MARK_OK), vl_str(pr, "protocol"), vl_str(pr, "cipher"),
 			    vl_str(pr, "sha256"));
 		else
-			add(t, UI_WARN, hang, ref, _("%s presents %s, issued by "
+			textview_label(t, UI_WARN, hang, ref, _("%s presents %s, issued by "
 			    "%s, expiring %s (%s); SHA-256 %s"), ui_mark_text(
 			    UI_MARK_WARN), vl_str(pr, "subject"), vl_str(pr, "issuer"),
 			    vl_str(pr, "not_after"), vl_str(pr, "ext"), vl_str(pr,
@@ -525,7 +504,7 @@ details_service(struct validate *v, const char *label,
 	}
 	if (s->guide != NULL) {
 		guide_ref(s->guide, ref, sizeof(ref));
-		add(t, UI_DIM, hang, _("Guide"), "%s", ref);
+		textview_label(t, UI_DIM, hang, _("Guide"), "%s", ref);
 	}
 }
 
@@ -538,9 +517,9 @@ details_db(struct validate *v, const char *label, int hang)
 
 	if (!json_is_object(db))
 		return;
-	add(&v->details, UI_NORMAL, hang, _("Status"), "%s", vl_str(db, "status"));
+	textview_label(&v->details, UI_NORMAL, hang, _("Status"), "%s", vl_str(db, "status"));
 	json_array_foreach(json_object_get(db, "nodes"), i, n)
-		add(&v->details, json_is_true(json_object_get(n, "connected")) ?
+		textview_label(&v->details, json_is_true(json_object_get(n, "connected")) ?
 		    UI_OK : UI_ERR, hang, i == 0 ? _("Nodes") : "", "%s %s %s",
 		    ui_mark_text(json_is_true(json_object_get(n, "connected")) ?
 		    UI_MARK_OK : UI_MARK_ERR), vl_str(n, "address"), vl_str(n,
@@ -580,13 +559,13 @@ vl_open_details(struct validate *v)
 		    v->plan, label, s->id) ? _("The plan binds nothing for this "
 		    "service on this host.") : _("Not read yet."));
 	if (c.good[0] != '\0')
-		add(&v->details, UI_OK, 1 + ui_width(ui_mark_text(UI_MARK_OK)),
+		textview_label(&v->details, UI_OK, 1 + ui_width(ui_mark_text(UI_MARK_OK)),
 		    ui_mark_text(UI_MARK_OK), "%s", c.good);
 	for (i = 0; i < c.np; i++) {
-		add(&v->details, vl_mark_style(c.p[i].mark), 1 + ui_width(
+		textview_label(&v->details, vl_mark_style(c.p[i].mark), 1 + ui_width(
 		    ui_mark_text(c.p[i].mark)), ui_mark_text(c.p[i].mark), "%s",
 		    c.p[i].text);
-		add(&v->details, UI_NORMAL, hang, _("Fix"), "%s", c.p[i].fix);
+		textview_label(&v->details, UI_NORMAL, hang, _("Fix"), "%s", c.p[i].fix);
 	}
 	v->viewing = 1;
 }

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -221,6 +222,23 @@ textview_add_hanging(struct textview *t, enum ui_style style, int hang,
 	t->lines[t->n] = copy;
 	t->style[t->n++] = style;
 	return 0;
+}
+
+int
+textview_label(struct textview *t, enum ui_style style, int hang,
+    const char *label, const char *fmt, ...)
+{
+	char text[2048], line[2200];
+	va_list ap;
+	int pad;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	pad = hang - ui_width(label);
+	snprintf(line, sizeof(line), "%s%*s%s", label, pad > 0 ? pad : 1, "",
+	    text);
+	return textview_add_hanging(t, style, hang, line);
 }
 
 void

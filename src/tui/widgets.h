@@ -55,6 +55,11 @@ int textview_add(struct textview *t, enum ui_style style, const char *text);
 /* The same, its wrapped rows indented by hang columns (a label's). */
 int textview_add_hanging(struct textview *t, enum ui_style style, int hang,
     const char *text);
+/* A "Label   text" line, the text (printf) starting at column hang
+ * and its wrapped rows under it: a certificate's details. */
+int textview_label(struct textview *t, enum ui_style style, int hang,
+    const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Empties t (the scroll position too). */
 void textview_clear(struct textview *t);
 /* Draws rows x width from row, col: the rows from t->top on, or the last

@@ -6,8 +6,9 @@
 # second workspace refuses the key with n: nothing is made, the message
 # line says so; a key that CHANGED is refused without a question.
 # Stand-ins on 127.0.3.1 and 127.0.3.2 (TAP).
-. "${top_srcdir:-.}/tests/tui/lib.sh"
+# rig.sh first: lib.sh's TAP (ok, has, lacks on the screen) is the one used
 . "${top_srcdir:-.}/tests/mmp/rig.sh"
+. "${top_srcdir:-.}/tests/tui/lib.sh"
 
 if ! tui_have; then
 	echo "1..0 # SKIP tmux not installed"
@@ -17,25 +18,6 @@ if ! rig_have_ssh; then
 	echo "1..0 # SKIP sshd, ssh or sftp not installed"
 	exit 0
 fi
-# both scripts' TAP: lib.sh's counts, so the rig's ok is set aside
-ok() {
-	desc=$1
-	shift
-	tui_n=$((tui_n + 1))
-	if "$@"; then
-		echo "ok $tui_n - $desc"
-	else
-		echo "not ok $tui_n - $desc"
-		tui_fails=$((tui_fails + 1))
-		[ -f "$TUI/out" ] && sed 's/^/# /' "$TUI/out"
-	fi
-}
-has() {
-	grep -F -q -- "$1" "$TUI/out"
-}
-lacks() {
-	! grep -F -q -- "$1" "$TUI/out"
-}
 
 rig_init
 tui_init

@@ -8,8 +8,9 @@
 # time; a FAILURE on cms2 leaves cms2 and cms3 on their old files, u puts
 # cms1 back; the rerun binds everything and Validate is all green; r on
 # Done starts the next generation.  Stand-ins on 127.0.4.1-3 (TAP).
-. "${top_srcdir:-.}/tests/tui/lib.sh"
+# rig.sh first: lib.sh's TAP (ok, has, lacks on the screen) is the one used
 . "${top_srcdir:-.}/tests/mmp/rig.sh"
+. "${top_srcdir:-.}/tests/tui/lib.sh"
 
 if ! tui_have; then
 	echo "1..0 # SKIP tmux not installed"
@@ -19,25 +20,6 @@ if ! rig_have_ssh; then
 	echo "1..0 # SKIP sshd, ssh or sftp not installed"
 	exit 0
 fi
-# lib.sh's TAP for both
-ok() {
-	desc=$1
-	shift
-	tui_n=$((tui_n + 1))
-	if "$@"; then
-		echo "ok $tui_n - $desc"
-	else
-		echo "not ok $tui_n - $desc"
-		tui_fails=$((tui_fails + 1))
-		[ -f "$TUI/out" ] && sed 's/^/# /' "$TUI/out"
-	fi
-}
-has() {
-	grep -F -q -- "$1" "$TUI/out"
-}
-lacks() {
-	! grep -F -q -- "$1" "$TUI/out"
-}
 # seen TEXT [SECONDS]: the screen shows TEXT, then stops changing
 seen() {
 	tui_wait "$1" "${2:-5}" || return 1

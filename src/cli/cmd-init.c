@@ -30,13 +30,15 @@ parse_host(const char *spec, int n)
 	    item = strtok_r(NULL, ",", &save)) {
 		if ((eq = strchr(item, '=')) == NULL || eq == item) {
 			cli_error(_("--host #%d: '%s' is not KEY=VALUE (label, "
-			    "fqdn, address, port, user, roles, database)"), n,
-			    item);
+			    "fqdn, address, port, user, roles, database, web)"),
+			    n, item);
 			goto fail;
 		}
 		*eq++ = '\0';
 		if (strcmp(item, "label") == 0 || strcmp(item, "fqdn") == 0 ||
-		    strcmp(item, "database") == 0) {
+		    strcmp(item, "database") == 0 || strcmp(item, "web") == 0) {
+			if (strcmp(item, "web") == 0)
+				item = "web_address";
 			json_object_set_new(h, item, json_string(eq));
 		} else if (strcmp(item, "address") == 0 ||
 		    strcmp(item, "user") == 0) {
@@ -60,8 +62,8 @@ parse_host(const char *spec, int n)
 			json_object_set_new(h, "roles", roles);
 		} else {
 			cli_error(_("--host #%d: '%s' is not a host field (label, "
-			    "fqdn, address, port, user, roles, database)"), n,
-			    item);
+			    "fqdn, address, port, user, roles, database, web)"),
+			    n, item);
 			goto fail;
 		}
 	}
@@ -208,7 +210,7 @@ const struct cli_cmd cmd_init = {
 	.name = "init",
 	.summary = N_("create a deployment workspace from arguments"),
 	.usage = N_("WORKSPACE --type combined|split|resilient "
-	    "--host label=L,fqdn=F[,address=A][,port=P][,user=U]"
+	    "--host label=L,fqdn=F[,address=A][,port=P][,user=U][,web=A]"
 	    "[,roles=R1+R2][,database=primary|peer|connect] [--host ...] "
 	    "[--option NAME] [--layout per-server|per-service|one-for-all] "
 	    "[--key TYPE] [--cluster-fqdn F] [--join-url F] [--login-domain F] "

@@ -187,7 +187,9 @@ parse_host(json_t *h, size_t i, struct mcert_ws_host *out,
 	    (r = get_bits(h, "roles", path, mcert_ws_role_names, &out->roles,
 	    err)) != MCERT_OK ||
 	    (r = get_enum(h, "database", path, mcert_ws_dbrole_names,
-	    MCERT_DB_NONE, &db, err)) != MCERT_OK)
+	    MCERT_DB_NONE, &db, err)) != MCERT_OK ||
+	    (r = get_str(h, "web_address", path, &out->web_address, 0,
+	    err)) != MCERT_OK)
 		return r;
 	out->db = (enum mcert_dbrole)db;
 	snprintf(path, sizeof(path), "hosts[%zu].ssh.", i);
@@ -389,6 +391,13 @@ const char *
 mcert_ws_host_address(const struct mcert_ws_host *h)
 {
 	return h->address != NULL ? h->address : h->fqdn;
+}
+
+const char *
+mcert_ws_probe_address(const struct mcert_ws_host *h)
+{
+	return h->web_address != NULL ? h->web_address :
+	    mcert_ws_host_address(h);
 }
 
 static json_t *

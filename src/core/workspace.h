@@ -72,6 +72,9 @@ int mcert_ws_name_index(const char *const *table, const char *s);
 struct mcert_ws_host {
 	const char *label;	/* strings borrow from the JSON */
 	const char *address;	/* SSH address; NULL: the FQDN */
+	const char *web_address;	/* where its web ports listen (an
+					 * interface other than SSH's);
+					 * NULL: as SSH */
 	int port;
 	const char *user;
 	const char *fqdn;
@@ -155,6 +158,10 @@ size_t mcert_ws_db_nodes(const struct mcert_workspace *ws);
 
 /* Where to reach h over SSH: its address, else its FQDN. */
 const char *mcert_ws_host_address(const struct mcert_ws_host *h);
+
+/* Where h's services listen, for a live TLS probe: its web_address, else
+ * as SSH. */
+const char *mcert_ws_probe_address(const struct mcert_ws_host *h);
 
 /* What each service had bound before this generation was deployed, read
  * from its status screen: "previous": {"generation": N, "hosts": {LABEL:

@@ -105,7 +105,7 @@ presented(const struct host *hp, int port, char *sha, size_t len, char *why,
     size_t whylen)
 {
 	struct mcert_error err = { 0, "" };
-	struct mcert_probe_opts po = { mcert_ws_host_address(hp->h), port,
+	struct mcert_probe_opts po = { mcert_ws_probe_address(hp->h), port,
 	    hp->h->fqdn, PROBE_EACH_MS };
 	struct mcert_probe_result pr;
 	struct mcert_cert_info ci;
@@ -136,7 +136,7 @@ probe_port(struct host *hp, const char *service, int port, const char *name,
 	char label[300], text[400], sha[96] = "", why[512] = "";
 	struct timespec t0;
 
-	mcert_probe_label(mcert_ws_host_address(hp->h), port, label,
+	mcert_probe_label(mcert_ws_probe_address(hp->h), port, label,
 	    sizeof(label));
 	snprintf(text, sizeof(text), "probe %s (%s)", label, service);
 	dp_emit(hp, MCERT_DS_CHECK, text);

@@ -166,7 +166,7 @@ probe_all(struct validate *v, struct wiz_job *job)
 			for (k = 0; k < np && n < cap; k++, n++) {
 				pa[n].label = wh->label;
 				pa[n].service = v->rows[r]->id;
-				pa[n].host = mcert_ws_host_address(wh);
+				pa[n].host = mcert_ws_probe_address(wh);
 				pa[n].sni = wh->fqdn != NULL &&
 				    !mcert_name_is_ip(wh->fqdn) ? wh->fqdn : NULL;
 				pa[n].port = pt[k];

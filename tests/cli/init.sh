@@ -8,7 +8,7 @@
 
 run "$MEETCERT" init full.json --type resilient \
     --host label=cms1,fqdn=cms1.example.com,address=192.0.2.1,port=2222,user=admin,roles=callbridge+webadmin+webbridge3+database,database=primary \
-    --host label=cms2,fqdn=cms2.example.com,roles=callbridge+webadmin+database,database=peer \
+    --host label=cms2,fqdn=cms2.example.com,roles=callbridge+webadmin+database,database=peer,web=198.51.100.2 \
     --host label=cms3,fqdn=cms3.example.com,roles=callbridge+database,database=peer \
     --host label=cms4,fqdn=cms4.example.com,roles=callbridge+turn+recorder+streamer+uploader+meetingapps,database=connect \
     --option turn_tls --option lync --option expressway_proxy \
@@ -16,7 +16,8 @@ run "$MEETCERT" init full.json --type resilient \
     --option sip_trust --option ldap_trust \
     --layout per-service --key ec384 --cluster-fqdn cms.example.com \
     --join-url join.example.com --login-domain example.com \
-    --c2w-address 192.0.2.80 --c2w-port 4443 --expressway wb.example.com
+    --c2w-address 192.0.2.80 --c2w-port 4443 --https-port 8443 \
+    --expressway wb.example.com
 ok "init with every option: exit 0, saying what it made" \
     out_has 0 "^Created workspace full.json: resilient deployment, 4 hosts$"
 mode() {
@@ -46,7 +47,7 @@ ok "  --type, --layout, --key" field_is '"type": "resilient"' \
     '"layout": "per-service"' '"key": "ec384"'
 ok "  the names" field_is '"cluster_fqdn": "cms.example.com"' \
     '"join_url": "join.example.com"' '"login_domain": "example.com"' \
-    '"c2w_address": "192.0.2.80"' '"c2w_port": 4443' \
+    '"c2w_address": "192.0.2.80"' '"c2w_port": 4443' '"https_port": 8443' \
     '"expressway_a_record": "wb.example.com"'
 ok "  each option" field_is '"turn_tls"' '"lync"' '"expressway_proxy"' \
     '"recorder"' '"streamer"' '"uploader"' '"meetingapps"' '"sip_trust"' \
@@ -54,7 +55,7 @@ ok "  each option" field_is '"turn_tls"' '"lync"' '"expressway_proxy"' \
 ok "  each host field" field_is '"label": "cms1"' '"fqdn": "cms1.example.com"' \
     '"address": "192.0.2.1"' '"port": 2222' '"user": "admin"' \
     '"database": "primary"' '"database": "peer"' '"database": "connect"' \
-    '"label": "cms4"'
+    '"label": "cms4"' '"web_address": "198.51.100.2"'
 ok "  each role" field_is '"callbridge"' '"webadmin"' '"webbridge3"' \
     '"database"' '"turn"' '"recorder"' '"streamer"' '"uploader"' \
     '"meetingapps"'

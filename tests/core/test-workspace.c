@@ -831,6 +831,31 @@ test_renewal(void)
 	free(path);
 }
 
+/* Where a host's web ports are probed: its web_address, else as SSH. */
+static void
+test_probe_address(void)
+{
+	struct mcert_workspace *ws = NULL;
+	struct mcert_error err = { 0, "" };
+	json_t *root = base();
+
+	patch(root, "hosts/0/web_address", "\"198.51.100.1\"");
+	if (mcert_ws_from_json(root, "web", &ws, &err) != MCERT_OK)
+		tap_bail("%s", err.msg);
+	is_str(mcert_ws_probe_address(&ws->hosts[0]), "198.51.100.1",
+	    "web_address: the web ports are probed there");
+	is_str(mcert_ws_host_address(&ws->hosts[0]), "192.0.2.1",
+	    "  SSH still goes to the SSH address");
+	is_str(mcert_ws_probe_address(&ws->hosts[1]), "cms2.example.com",
+	    "no web_address, no SSH address: the FQDN");
+	mcert_ws_free(ws);
+	root = base();
+	patch(root, "hosts/1/web_address", "443");
+	ok(mcert_ws_from_json(root, "bad", &ws, &err) != MCERT_OK &&
+	    strstr(err.msg, "hosts[1].web_address") != NULL,
+	    "a web_address that is not a string is refused, naming it");
+}
+
 int
 main(void)
 {
@@ -840,6 +865,7 @@ main(void)
 	test_save();
 	test_records();
 	test_renewal();
+	test_probe_address();
 	fx_cleanup();
 	return tap_done();
 }

@@ -93,9 +93,14 @@ print_hosts(const struct mcert_workspace *ws)
 	for (i = 0; i < ws->nhosts; i++) {
 		const struct mcert_ws_host *h = &ws->hosts[i];
 		int first = 1;
+		char where[320];
 
-		printf("  %-10s %s:%d  %s  ", h->label, h->address, h->port,
-		    h->fqdn);
+		if (h->port > 0)
+			snprintf(where, sizeof(where), "%s:%d", h->address,
+			    h->port);
+		else
+			snprintf(where, sizeof(where), "%s", h->address);
+		printf("  %-10s %s  %s  ", h->label, where, h->fqdn);
 		for (k = 0; mcert_ws_role_names[k] != NULL; k++)
 			if (h->roles & (1u << k)) {
 				printf("%s%s", first ? "" : "+",

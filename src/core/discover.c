@@ -401,11 +401,15 @@ bits_json(unsigned int bits, const char *const *table)
 static json_t *
 host_json(const struct dv_host *h)
 {
-	json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:{s:s, s:i}}", "label",
+	json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:{s:s}}", "label",
 	    h->label, "fqdn", h->fqdn, "roles", bits_json(h->roles,
 	    mcert_ws_role_names), "database",
-	    mcert_ws_dbrole_names[h->dbrole], "ssh", "address", h->address,
-	    "port", h->port > 0 ? h->port : 22);
+	    mcert_ws_dbrole_names[h->dbrole], "ssh", "address", h->address);
+
+	/* no port given: as ~/.ssh/config says, as it was reached */
+	if (o != NULL && h->port > 0)
+		json_object_set_new(json_object_get(o, "ssh"), "port",
+		    json_integer(h->port));
 
 	if (o != NULL && h->user != NULL)
 		json_object_set_new(json_object_get(o, "ssh"), "user",

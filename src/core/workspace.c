@@ -195,11 +195,11 @@ parse_host(json_t *h, size_t i, struct mcert_ws_host *out,
 	snprintf(path, sizeof(path), "hosts[%zu].ssh.", i);
 	if (ssh != NULL && ((r = get_str(ssh, "address", path, &out->address, 0,
 	    err)) != MCERT_OK || (r = get_str(ssh, "user", path, &out->user, 0,
-	    err)) != MCERT_OK || (r = get_int(ssh, "port", path, 1, 65535, 22,
+	    err)) != MCERT_OK || (r = get_int(ssh, "port", path, 1, 65535, 0,
 	    &out->port, err)) != MCERT_OK))
 		return r;
 	if (ssh == NULL)
-		out->port = 22;
+		out->port = 0;	/* as ~/.ssh/config says, else 22 */
 	/* At most 32, so that "label-service-g9" still fits the MMP's
 	 * 64-character file names. */
 	if (mcert_name_check_basename(out->label, NULL) != MCERT_OK ||

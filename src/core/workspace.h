@@ -75,7 +75,7 @@ struct mcert_ws_host {
 	const char *web_address;	/* where its web ports listen (an
 					 * interface other than SSH's);
 					 * NULL: as SSH */
-	int port;
+	int port;		/* 0: as ~/.ssh/config says, else 22 */
 	const char *user;
 	const char *fqdn;
 	unsigned int roles;

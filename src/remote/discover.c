@@ -217,7 +217,7 @@ observe(const struct mcert_discover_opts *o, json_t *hosts,
 		rd[i].lock = &lock;
 		rd[i].obs = json_pack("{s:s, s:i, s:s?, s:{}}", "address",
 		    o->hosts[i].address, "port", o->hosts[i].port > 0 ?
-		    o->hosts[i].port : o->ssh.port > 0 ? o->ssh.port : 22,
+		    o->hosts[i].port : o->ssh.port,
 		    "user", o->hosts[i].user != NULL ? o->hosts[i].user :
 		    o->ssh.user, "screens");
 		if (rd[i].obs == NULL || json_array_append_new(hosts,

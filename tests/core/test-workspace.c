@@ -139,7 +139,8 @@ test_valid(void)
 	is_int(ws->hosts[1].db, MCERT_DB_CONNECT, "hosts[1].database connect");
 	ok(ws->hosts[1].address == NULL && ws->hosts[1].user == NULL,
 	    "no ssh object: no address, no user");
-	is_int(ws->hosts[1].port, 22, "no ssh object: port 22");
+	is_int(ws->hosts[1].port, 0, "no ssh object: port 0 (as ~/.ssh/config "
+	    "says, else 22)");
 
 	/* mcert_ws_refresh: the view follows an edited root. */
 	json_object_set_new(ws->root, "layout", json_string("one-for-all"));

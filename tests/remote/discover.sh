@@ -189,4 +189,19 @@ ok "  the empty server is listed" has "empty      127.0.1.14:$eport  empty.examp
 ok "  its FQDN a guess" has "hosts[3].fqdn: empty.example.com: made up"
 ok "  the newest database files are taken" grep -q '"client_cert": "dbclusterclient-g2.crt"' "$D/again.json"
 
+# ---- a server given without its port: reached as ~/.ssh/config says, and
+# the workspace says no port, so the config keeps deciding
+printf 'Host 127.0.1.11\n  Port %s\n' "$(cat "$RIG/cms1/port")" >"$RIG/sshcfg"
+CFG="--known-hosts $RIG/known --identity $RIG/id --ssh-config $RIG/sshcfg --no-agent"
+# shellcheck disable=SC2086
+"$MEETCERT" discover "$D/viacfg.json" --host 127.0.1.11 --user "$me" $CFG \
+    >"$RIG/out" 2>&1 </dev/null
+ok "discover a server without its port, the config giving it: exit 0" test $? = 0
+ok "  listed without a port" has "cms1       127.0.1.11  cms1.example.com"
+ok "  the workspace names no port" sh -c '! grep -q "\"port\"" "$0"' "$D/viacfg.json"
+# shellcheck disable=SC2086
+"$MEETCERT" status "$D/viacfg.json" $CFG >"$RIG/out" 2>&1 </dev/null
+ok "  status reaches it through the config's port" sh -c \
+    'grep -q "^  webadmin " "$0" && ! grep -q "cannot read" "$0"' "$RIG/out"
+
 rig_done

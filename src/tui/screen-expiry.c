@@ -85,34 +85,18 @@ static void
 wake(struct wiz *w)
 {
 	struct expiry *x = w->priv;
-	size_t n, i;
-	int fin;
-	char **lines = wiz_job_take(w, &n, &fin);
-	time_t now = time(NULL);
-	struct tm tm;
 
-	for (i = 0; i < n; i++) {
-		if (x != NULL && !fin)
-			wiz_say(w, UI_NORMAL, "%s", lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	if (x == NULL || !fin)
+	if (!wiz_job_progress(w) || x == NULL)
 		return;
+	wiz_say_read(w, x->status != NULL, x->when, sizeof(x->when));
 	if (w->job.result && !w->job.cancel) {
 		if (take(x) != 0) {
 			wiz_say(w, UI_ERR, "%s", _("out of memory"));
 			return;
 		}
-		gmtime_r(&now, &tm);
-		strftime(x->when, sizeof(x->when), "%H:%M:%S UTC", &tm);
 		wiz_say(w, UI_NORMAL, _("Read at %s, soonest first: Enter on a "
 		    "certificate shows its details."), x->when);
-	} else if (w->job.cancel)
-		wiz_say(w, UI_WARN, "%s", x->status != NULL ? _("Stopped: what "
-		    "is shown is from before (r reads again).") : _("Stopped: "
-		    "nothing was read (r reads)."));
-	else
+	} else if (!w->job.cancel)
 		wiz_say(w, UI_ERR, "%s", x->err.msg);
 	json_decref(x->new_status);
 	x->new_status = NULL;
@@ -120,32 +104,12 @@ wake(struct wiz *w)
 
 /* ---- enter, leave */
 
-/* A workspace whose flow is not the renewal's never shows this screen, even
- * one saved on it: on to the next screen of its flow, as wiz_next goes.  1
- * when it went. */
-static int
-pass_on(struct wiz *w)
-{
-	size_t i = w->cur;
-
-	if (wiz_shown(w, i))
-		return 0;
-	while (++i < wiz_nscreens && !wiz_shown(w, i))
-		;
-	if (i >= wiz_nscreens)
-		return 0;
-	w->cur = i;
-	if (wiz_screens[i]->enter != NULL)
-		wiz_screens[i]->enter(w);
-	return 1;
-}
-
 static void
 enter(struct wiz *w)
 {
 	struct expiry *x;
 
-	if (pass_on(w) || (x = calloc(1, sizeof(*x))) == NULL)
+	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return;
 	w->priv = x;
 	ask_init(&x->ask, &w->job);

@@ -235,20 +235,10 @@ void
 vl_wake(struct wiz *w)
 {
 	struct validate *v = w->priv;
-	size_t n, i;
-	int fin;
-	char **lines = wiz_job_take(w, &n, &fin);
-	time_t now = time(NULL);
-	struct tm tm;
 
-	for (i = 0; i < n; i++) {
-		if (v != NULL && !fin)
-			wiz_say(w, UI_NORMAL, "%s", lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	if (v == NULL || !fin)
+	if (!wiz_job_progress(w) || v == NULL)
 		return;
+	wiz_say_read(w, v->status != NULL, v->when, sizeof(v->when));
 	if (w->job.result && !w->job.cancel) {
 		if (v->reread) {
 			json_decref(v->status);
@@ -260,15 +250,9 @@ vl_wake(struct wiz *w)
 		json_decref(v->probes);
 		v->probes = v->new_probes;
 		v->new_probes = NULL;
-		gmtime_r(&now, &tm);
-		strftime(v->when, sizeof(v->when), "%H:%M:%S UTC", &tm);
 		wiz_say(w, UI_NORMAL, _("Read and probed at %s: Enter on a cell "
 		    "shows its details."), v->when);
-	} else if (w->job.cancel)
-		wiz_say(w, UI_WARN, "%s", v->status != NULL ? _("Stopped: what "
-		    "is shown is from before (r reads again).") : _("Stopped: "
-		    "nothing was read (r reads)."));
-	else
+	} else if (!w->job.cancel)
 		wiz_say(w, UI_ERR, "%s", v->err.msg);
 	json_decref(v->new_status);
 	json_decref(v->new_local);

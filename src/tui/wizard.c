@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "files.h"
@@ -139,18 +140,25 @@ wiz_position(const struct wiz *w, size_t *pos, size_t *count)
 		}
 }
 
+/* Screen i, or the first after it that the workspace's flow shows
+ * (wiz_nscreens: none). */
+static size_t
+shown_from(const struct wiz *w, size_t i)
+{
+	while (i < wiz_nscreens && !wiz_shown(w, i))
+		i++;
+	return i;
+}
+
 void
 wiz_next(struct wiz *w)
 {
 	const struct screen *s = wiz_screens[w->cur];
-	size_t i = w->cur + 1;
 
 	if (s->done != NULL && !s->done(w))
 		return;
 	w->say[0] = '\0';
-	while (i < wiz_nscreens && !wiz_shown(w, i))
-		i++;
-	wiz_go(w, i);
+	wiz_go(w, shown_from(w, w->cur + 1));
 }
 
 void
@@ -250,6 +258,37 @@ wiz_job_take(struct wiz *w, size_t *n, int *finished)
 	return lines;
 }
 
+int
+wiz_job_progress(struct wiz *w)
+{
+	size_t n, i;
+	int fin;
+	char **lines = wiz_job_take(w, &n, &fin);
+
+	for (i = 0; i < n; i++) {
+		if (!fin)
+			wiz_say(w, UI_NORMAL, "%s", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	return fin;
+}
+
+void
+wiz_say_read(struct wiz *w, int shown_before, char *when, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (w->job.result && !w->job.cancel) {
+		gmtime_r(&now, &tm);
+		strftime(when, len, "%H:%M:%S UTC", &tm);
+	} else if (w->job.cancel)
+		wiz_say(w, UI_WARN, "%s", shown_before ? _("Stopped: what is "
+		    "shown is from before (r reads again).") : _("Stopped: "
+		    "nothing was read (r reads)."));
+}
+
 /* Stops the job before the wizard goes: it is told, then waited for. */
 static void
 job_stop(struct wiz *w)
@@ -271,6 +310,17 @@ job_stop(struct wiz *w)
 
 /* ---- opening */
 
+/* A screen saved (or asked for) that the workspace's flow does not show
+ * gives way to the next one it does, as Enter would go. */
+static void
+resume_in_flow(struct wiz *w)
+{
+	size_t i = shown_from(w, w->cur);
+
+	if (i < wiz_nscreens)
+		w->cur = i;
+}
+
 static int
 open_workspace(struct wiz *w, const char *path, struct mcert_error *err)
 {
@@ -286,6 +336,7 @@ open_workspace(struct wiz *w, const char *path, struct mcert_error *err)
 		    json_object_get(w->ws->root, "wizard"), "screen")));
 		if (w->cur == 0)
 			w->cur = 1;	/* past the opening screen */
+		resume_in_flow(w);
 		return MCERT_OK;
 	}
 	root = json_pack("{s:s, s:i, s:i, s:s, s:[], s:{}, s:[]}", "format",
@@ -389,8 +440,10 @@ wiz_main_at(const char *path, const char *screen)
 		free(w.path);
 		return 2;
 	}
-	if (screen != NULL && path != NULL && mcert_path_exists(path))
+	if (screen != NULL && path != NULL && mcert_path_exists(path)) {
 		w.cur = wiz_find(screen);
+		resume_in_flow(&w);
+	}
 	if (pipe(w.wake) != 0 || ui_start() != 0) {
 		fprintf(stderr, "meetcert: %s\n", _("cannot start the terminal"));
 		return 2;

@@ -115,6 +115,15 @@ void wiz_job_post(struct wiz_job *job, const char *fmt, ...)
  * array); *finished when the job has ended (it is then joined). */
 char **wiz_job_take(struct wiz *w, size_t *n, int *finished);
 
+/* On the UI thread, for a job that reads from the servers: the lines it
+ * posts said on the message line as they come; 1 once it has finished. */
+int wiz_job_progress(struct wiz *w);
+/* Once such a job has finished: when it read all (w->job.result, not
+ * cancelled), the time now ("12:00:00 UTC") into when for the screen to
+ * say; when Esc stopped it, that said, and whether what is shown is from
+ * before (shown_before) or nothing was read. */
+void wiz_say_read(struct wiz *w, int shown_before, char *when, size_t len);
+
 /* Opens path (creating it, in memory, when it does not exist): 0, or -1
  * with the reason said. */
 int wiz_open(struct wiz *w, const char *path);

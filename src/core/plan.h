@@ -43,6 +43,10 @@ void mcert_services_free(struct mcert_services *s);
  * build directory).  Returns buf or given. */
 const char *mcert_services_path(const char *given, char *buf, size_t sz);
 
+/* The service of the table whose id is id, or NULL (also for id NULL). */
+const struct mcert_service *mcert_service_get(const struct mcert_services *svc,
+    const char *id);
+
 /* The command template of service s named what ("bind"), or NULL. */
 const char *mcert_service_command(const struct mcert_service *s,
     const char *what);

@@ -164,6 +164,17 @@ mcert_services_free(struct mcert_services *s)
 	free(s);
 }
 
+const struct mcert_service *
+mcert_service_get(const struct mcert_services *svc, const char *id)
+{
+	size_t i;
+
+	for (i = 0; svc != NULL && id != NULL && i < svc->n; i++)
+		if (strcmp(svc->v[i].id, id) == 0)
+			return &svc->v[i];
+	return NULL;
+}
+
 const char *
 mcert_service_command(const struct mcert_service *s, const char *what)
 {

@@ -35,12 +35,7 @@ dp_step_at(const struct host *hp, size_t i)
 const struct mcert_service *
 dp_service(const struct run *run, const char *id)
 {
-	size_t i;
-
-	for (i = 0; id != NULL && i < run->svc->n; i++)
-		if (strcmp(run->svc->v[i].id, id) == 0)
-			return &run->svc->v[i];
-	return NULL;
+	return mcert_service_get(run->svc, id);
 }
 
 void

@@ -15,21 +15,10 @@ struct back {
 	size_t cap;
 };
 
-static const struct mcert_service *
-service(const struct mcert_services *svc, const char *id)
-{
-	size_t i;
-
-	for (i = 0; id != NULL && i < svc->n; i++)
-		if (strcmp(svc->v[i].id, id) == 0)
-			return &svc->v[i];
-	return NULL;
-}
-
 static const char *
 status_of(const struct mcert_services *svc, const struct mcert_plan_step *st)
 {
-	const struct mcert_service *s = service(svc, st->service);
+	const struct mcert_service *s = mcert_service_get(svc, st->service);
 
 	return s != NULL ? mcert_service_command(s, "status") : NULL;
 }
@@ -100,7 +89,7 @@ back_step(struct back *bk, const struct mcert_workspace *ws,
     const struct mcert_services *svc, const struct mcert_plan_step *st,
     const char *record)
 {
-	const struct mcert_service *s = service(svc, st->service);
+	const struct mcert_service *s = mcert_service_get(svc, st->service);
 	const json_t *b = mcert_ws_binding(ws, st->host, record);
 	char *cmd, *missing = NULL;
 

@@ -23,17 +23,6 @@ struct reader {
 	json_t *out;
 };
 
-static const struct mcert_service *
-service(const struct mcert_services *svc, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < svc->n; i++)
-		if (strcmp(svc->v[i].id, id) == 0)
-			return &svc->v[i];
-	return NULL;
-}
-
 static long
 command_ms(const struct reader *rd)
 {
@@ -167,7 +156,7 @@ read_services(struct reader *rd, json_t *list, struct mcert_error *err)
 		if (strcmp(st->host, rd->h->label) != 0 ||
 		    strcmp(st->what, "bind") != 0 ||
 		    json_object_get(seen, st->service) != NULL ||
-		    (s = service(rd->svc, st->service)) == NULL ||
+		    (s = mcert_service_get(rd->svc, st->service)) == NULL ||
 		    s->status_fields == NULL)
 			continue;
 		json_object_set_new(seen, st->service, json_true());
@@ -300,7 +289,7 @@ read_database(struct reader *rd, json_t *list, struct mcert_error *err)
 	json_t *o;
 
 	bound = db_files(rd, &id);
-	if ((s = service(rd->svc, id)) == NULL)
+	if ((s = mcert_service_get(rd->svc, id)) == NULL)
 		return MCERT_OK;	/* a service table without it */
 	if (bound == NULL) {
 		o = json_pack("{s:s, s:s, s:n, s:{}, s:b, s:s, s:n, s:b, s:s, "

@@ -48,23 +48,12 @@ ex_cn(const json_t *e, char *buf, size_t len)
 	return buf;
 }
 
-static const struct mcert_service *
-service(const struct expiry *x, const char *id)
-{
-	size_t i;
-
-	for (i = 0; x->svc != NULL && i < x->svc->n; i++)
-		if (strcmp(x->svc->v[i].id, id) == 0)
-			return &x->svc->v[i];
-	return NULL;
-}
-
 /* A use's short name: the validation screen's column head, or the
  * database's certificate by its role. */
 static const char *
 use_head(const struct expiry *x, const json_t *e, const json_t *use)
 {
-	const struct mcert_service *s = service(x, vl_str(use, "service"));
+	const struct mcert_service *s = mcert_service_get(x->svc, vl_str(use, "service"));
 	const char *role = vl_str(use, "role");
 
 	if (*role != '\0' && strcmp(vl_str(e, "kind"), "chain") == 0)
@@ -227,7 +216,7 @@ details_uses(struct expiry *x, const json_t *e, int hang)
 	json_array_foreach(json_object_get(e, "uses"), i, u) {
 		if (chain && seen_use(e, i))
 			continue;
-		s = service(x, vl_str(u, "service"));
+		s = mcert_service_get(x->svc, vl_str(u, "service"));
 		role = chain ? "" : vl_str(u, "role");
 		textview_label(&x->details, UI_NORMAL, hang, i == 0 ? _("Used by") : "",
 		    "%s%s: %s", s != NULL ? s->name : vl_str(u, "service"),

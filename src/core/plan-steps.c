@@ -380,3 +380,30 @@ plan_bind_database(struct builder *b, const struct mcert_service *node,
 	free(can);
 }
 
+const char *
+mcert_plan_step_screen(const struct mcert_services *svc,
+    const struct mcert_plan_step *st)
+{
+	const struct mcert_service *s = mcert_service_get(svc, st->service);
+
+	return s != NULL && s->status_fields != NULL ?
+	    mcert_service_command(s, "status") : NULL;
+}
+
+size_t
+mcert_plan_group_end(const struct mcert_plan *p,
+    const struct mcert_services *svc, size_t first)
+{
+	const struct mcert_plan_step *a = &p->steps[first], *b;
+	const char *screen = mcert_plan_step_screen(svc, a), *other;
+	size_t i = first + 1;
+
+	for (; screen != NULL && i < p->nsteps; i++) {
+		b = &p->steps[i];
+		other = mcert_plan_step_screen(svc, b);
+		if (strcmp(b->host, a->host) != 0 || b->phase != a->phase ||
+		    other == NULL || strcmp(other, screen) != 0)
+			break;
+	}
+	return i;
+}

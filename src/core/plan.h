@@ -105,6 +105,17 @@ int mcert_plan_build(const struct mcert_workspace *ws,
 
 void mcert_plan_free(struct mcert_plan *p);
 
+/* The status screen that shows what step st's service has bound (its
+ * "status" command, when the table says how to read it), or NULL. */
+const char *mcert_plan_step_screen(const struct mcert_services *svc,
+    const struct mcert_plan_step *st);
+
+/* The end (one past) of the group starting at p->steps[first]: the steps
+ * in a row of one host and phase whose services share a status screen,
+ * one component's disable ... enable, bound and put back together. */
+size_t mcert_plan_group_end(const struct mcert_plan *p,
+    const struct mcert_services *svc, size_t first);
+
 /* The subject of c as `pki csr` makes it: the CN appended to the SAN list
  * (guide §3.1).  names (json_array_size(c->san) + 2 pointers) receives the
  * list; s borrows from c and names: do not free it. */

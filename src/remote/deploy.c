@@ -22,28 +22,15 @@
 
 /* ---- binding, with the way back */
 
-static const char *
-status_command(const struct run *run, const struct mcert_plan_step *st)
-{
-	const struct mcert_service *s = dp_service(run, st->service);
-
-	return s != NULL && s->status_fields != NULL ?
-	    mcert_service_command(s, "status") : NULL;
-}
-
-/* The group starting at first: the steps of one component in a row. */
+/* The group starting at first: the steps of one component in a row (the
+ * plan's group; a host's steps in it are in a row in its list too). */
 size_t
 dp_group_end(const struct host *hp, size_t first)
 {
-	const char *st = status_command(hp->run, dp_step_at(hp, first));
-	size_t i = first + 1;
+	size_t k = hp->steps[first];
 
-	while (st != NULL && i < hp->nsteps &&
-	    dp_step_at(hp, i)->phase == dp_step_at(hp, first)->phase &&
-	    status_command(hp->run, dp_step_at(hp, i)) != NULL &&
-	    strcmp(status_command(hp->run, dp_step_at(hp, i)), st) == 0)
-		i++;
-	return i;
+	return first + (mcert_plan_group_end(hp->run->plan, hp->run->svc, k) -
+	    k);
 }
 
 /* Reads the status screen once and records each service's binding. */
@@ -57,7 +44,7 @@ read_before(struct host *hp, const struct group *g)
 	size_t i;
 	int r = MCERT_OK;
 
-	if (before == NULL || dp_mmp(hp, status_command(hp->run,
+	if (before == NULL || dp_mmp(hp, mcert_plan_step_screen(hp->run->svc,
 	    dp_step_at(hp, g->first)), NULL, &out) != 0) {
 		json_decref(before);
 		return NULL;
@@ -189,8 +176,8 @@ run_group(struct host *hp, struct group *g)
 	char note[256];
 	size_t i;
 
-	if (status_command(hp->run, dp_step_at(hp, g->first)) != NULL &&
-	    (g->before = read_before(hp, g)) == NULL)
+	if (mcert_plan_step_screen(hp->run->svc, dp_step_at(hp,
+	    g->first)) != NULL && (g->before = read_before(hp, g)) == NULL)
 		return -1;
 	for (i = g->first; i < g->first + g->n; i++) {
 		st = dp_step_at(hp, i);

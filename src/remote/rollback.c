@@ -15,33 +15,6 @@ struct back {
 	size_t cap;
 };
 
-static const char *
-status_of(const struct mcert_services *svc, const struct mcert_plan_step *st)
-{
-	const struct mcert_service *s = mcert_service_get(svc, st->service);
-
-	return s != NULL ? mcert_service_command(s, "status") : NULL;
-}
-
-/* Steps first.. of one component on one host, as deploy groups them. */
-static size_t
-group_end(const struct mcert_plan *plan, const struct mcert_services *svc,
-    size_t first)
-{
-	const struct mcert_plan_step *a = &plan->steps[first], *b;
-	const char *st = status_of(svc, a);
-	size_t i;
-
-	for (i = first + 1; st != NULL && i < plan->nsteps; i++) {
-		b = &plan->steps[i];
-		if (strcmp(b->host, a->host) != 0 || b->phase != a->phase ||
-		    status_of(svc, b) == NULL || strcmp(status_of(svc, b),
-		    st) != 0)
-			break;
-	}
-	return st != NULL ? i : first + 1;
-}
-
 static int
 add(struct back *bk, const struct mcert_plan_step *st, char *command,
     json_t *files)
@@ -226,7 +199,7 @@ mcert_rollback(struct mcert_workspace *ws, const struct mcert_plan *plan,
 	if ((bk.p.files = json_object()) == NULL)
 		return mcert_error_set(err, MCERT_E_NOMEM, N_("out of memory"));
 	for (i = 0; i < plan->nsteps; i = end) {
-		end = group_end(plan, svc, i);
+		end = mcert_plan_group_end(plan, svc, i);
 		if (plan->steps[i].phase != SERVICES_PHASE ||
 		    (o->only_host != NULL && strcmp(o->only_host,
 		    plan->steps[i].host) != 0))

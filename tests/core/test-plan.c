@@ -1606,6 +1606,49 @@ test_names(void)
 	}
 }
 
+/* The groups deploy binds and rollback puts back together: each a host's
+ * steps in a row of one status screen; nothing crosses a host, a phase or
+ * a screen; every step is in exactly one. */
+static void
+test_groups(void)
+{
+	struct run r;
+	const struct mcert_plan_step *a, *b;
+	size_t i, end, k, wb3 = 0;
+	int apart = 1, covered = 1;
+
+	run(&r, example("resilient"), "resilient groups");
+	for (i = 0; i < r.p->nsteps; i = end) {
+		end = mcert_plan_group_end(r.p, svc, i);
+		covered &= end > i && end <= r.p->nsteps;
+		a = &r.p->steps[i];
+		for (k = i + 1; k < end; k++) {
+			b = &r.p->steps[k];
+			apart &= strcmp(a->host, b->host) == 0 &&
+			    a->phase == b->phase &&
+			    strcmp(mcert_plan_step_screen(svc, a),
+			    mcert_plan_step_screen(svc, b)) == 0;
+		}
+		if (end - i > 1 && strcmp(mcert_plan_step_screen(svc, a),
+		    "webbridge3") == 0)
+			wb3++;
+		if (end <= i)
+			break;
+	}
+	ok(covered, "%s: every group ends after it starts, within the plan",
+	    r.what);
+	ok(apart, "%s: a group is one host, one phase, one status screen",
+	    r.what);
+	ok(wb3 > 0, "%s: Web Bridge 3's steps are bound together", r.what);
+	for (i = 0; i < r.p->nsteps; i++)
+		if (mcert_plan_step_screen(svc, &r.p->steps[i]) == NULL)
+			break;
+	ok(i < r.p->nsteps && mcert_plan_group_end(r.p, svc, i) == i + 1,
+	    "%s: a step with no status screen (the database's) is a group "
+	    "of its own", r.what);
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -1622,6 +1665,7 @@ main(void)
 	test_variants();
 	test_lab();
 	test_generation();
+	test_groups();
 	test_findings();
 	test_names();
 	mcert_services_free(svc);

@@ -108,4 +108,8 @@ const char *cli_system_store(void);
 /* --role: server, client or any; -1 for anything else. */
 int cli_parse_role(const char *s, enum mcert_role *role);
 
+/* arg, the value of option opt, as a whole number of seconds from lo to
+ * hi, into *ms: 0, or -1 with the error printed. */
+int cli_seconds(const char *opt, const char *arg, long lo, long hi, long *ms);
+
 #endif

@@ -137,21 +137,6 @@ cli_confirm_database(const struct mcert_workspace *ws)
 	return yes;
 }
 
-int
-cli_seconds(const char *opt, const char *arg, long lo, long hi, long *ms)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*arg == '\0' || *end != '\0' || v < lo || v > hi) {
-		cli_error(_("%s: '%s' is not a number of seconds from %ld to "
-		    "%ld"), opt, arg, lo, hi);
-		return -1;
-	}
-	*ms = v * 1000;
-	return 0;
-}
-
 static int
 run(int argc, char **argv)
 {

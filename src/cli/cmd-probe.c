@@ -77,24 +77,6 @@ bad:
 }
 
 static int
-parse_timeout(const char *s, long *ms)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v < 1 ||
-	    v > 600) {
-		cli_error(_("--timeout: '%s' is not a number of seconds from 1 "
-		    "to 600"), s);
-		return -1;
-	}
-	*ms = v * 1000;
-	return 0;
-}
-
-static int
 load_anchors(struct probe_cli *pc, const char *path)
 {
 	struct mcert_error err = { 0 };
@@ -389,7 +371,8 @@ parse_option(struct probe_cli *pc, int c)
 		    optarg);
 		return -1;
 	case OPT_TIMEOUT:
-		return parse_timeout(optarg, &pc->po.timeout_ms);
+		return cli_seconds("--timeout", optarg, 1, 600,
+		    &pc->po.timeout_ms);
 	case OPT_JSON:
 		pc->json = 1;
 		return 0;

@@ -1,7 +1,6 @@
 /* The SSH options and helpers of deploy and status (remote.h). */
 #include "config.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,9 +79,6 @@ set_path(char *dst, size_t len, const char *arg, const char **field)
 int
 cli_remote_option(struct cli_remote *r, int c, const char *arg)
 {
-	char *end;
-	long v;
-
 	switch (c) {
 	case OPT_KNOWN_HOSTS:
 		return set_path(r->known, sizeof(r->known), arg,
@@ -113,15 +109,10 @@ cli_remote_option(struct cli_remote *r, int c, const char *arg)
 		r->ssh.accept_fingerprint = r->accept;
 		return 1;
 	case OPT_TIMEOUT:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno != 0 || *end != '\0' || v < 1 || v > 3600) {
-			cli_error(_("--timeout: '%s' is not a number of seconds "
-			    "from 1 to 3600"), arg);
+		if (cli_seconds("--timeout", arg, 1, 3600, &r->timeout_ms) != 0)
 			return -1;
-		}
-		r->timeout_ms = v * 1000;
-		r->ssh.timeout = v < 30 ? v : 30;
+		r->ssh.timeout = r->timeout_ms < 30000 ? r->timeout_ms / 1000 :
+		    30;
 		return 1;
 	case OPT_SERVICES_FILE:
 		r->services = arg;

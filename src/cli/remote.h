@@ -47,8 +47,7 @@ int cli_load_plan(const char *path, const char *services,
 
 /* deploy's, shared with rollback: a progress line per event; the result
  * per host (CLI_OK, CLI_FAIL); asking to take the database cluster down
- * (1: the operator typed yes on the terminal); a number of seconds from lo
- * to hi as ms (-1 with the error printed, naming opt). */
+ * (1: the operator typed yes on the terminal). */
 struct mcert_deploy_event;
 struct mcert_deploy_result;
 struct mcert_deploy_opts;
@@ -60,7 +59,6 @@ int cli_deploy_setup(struct mcert_deploy_opts *o, const struct cli_remote *rem,
 void cli_deploy_progress(void *ctx, const struct mcert_deploy_event *ev);
 int cli_deploy_report(const struct mcert_deploy_result *r, int dry_run);
 int cli_confirm_database(const struct mcert_workspace *ws);
-int cli_seconds(const char *opt, const char *arg, long lo, long hi, long *ms);
 
 /* The folder of path ("." for a bare name); caller frees. */
 char *cli_dirname(const char *path);

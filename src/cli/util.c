@@ -229,3 +229,21 @@ cli_load_one(const char *path, enum mcert_kind kind, const char *what,
 		cli_error(_("%s: holds no %s"), path, what);
 	return o;
 }
+
+int
+cli_seconds(const char *opt, const char *arg, long lo, long hi, long *ms)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
+	    v < lo || v > hi) {
+		cli_error(_("%s: '%s' is not a number of seconds from %ld to "
+		    "%ld"), opt, arg, lo, hi);
+		return -1;
+	}
+	*ms = v * 1000;
+	return 0;
+}

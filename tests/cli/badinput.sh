@@ -222,4 +222,22 @@ ok "verify --max-depth two" rejected 2 "'two'"
 run "$MEETCERT" inspect --passphrase-fd -1 $good
 ok "inspect --passphrase-fd -1" rejected 2 "'-1'"
 
+# seconds: one parser (cli_seconds) for every option that takes them
+for v in 0 ' 5' 5s '' 99999999999999999999; do
+	run "$MEETCERT" status none.json --timeout "$v"
+	ok "status --timeout '$v'" err_has 2 \
+	    "--timeout: '$v' is not a number of seconds from 1 to 3600"
+done
+run "$MEETCERT" status none.json --timeout +5
+ok "status --timeout +5" err_has 2 \
+    "--timeout: '[+]5' is not a number of seconds from 1 to 3600"
+run "$MEETCERT" probe 127.0.0.1:1 --timeout 601
+ok "probe --timeout 601" err_has 2 "--timeout: '601' is not a number of seconds from 1 to 600"
+run "$MEETCERT" deploy none.json --db-wait soon
+ok "deploy --db-wait soon" err_has 2 "--db-wait: 'soon' is not a number of seconds from 1 to 3600"
+run "$MEETCERT" deploy none.json --probe-wait 0
+ok "deploy --probe-wait 0" err_has 2 "--probe-wait: '0' is not a number of seconds from 1 to 600"
+run "$MEETCERT" rollback none.json --db-wait -1
+ok "rollback --db-wait -1" err_has 2 "--db-wait: '-1' is not a number of seconds from 1 to 3600"
+
 done_testing

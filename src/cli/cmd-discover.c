@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "files.h"
+#include "names.h"
 #include "remote.h"
 #include "discovery.h"
 
@@ -39,42 +40,19 @@ progress(void *ctx, const char *host, const char *text)
 static int
 parse_host(char *arg, struct mcert_discover_host *h)
 {
-	char *colon = NULL, *end;
-	long port;
+	char given[300];
+	int r;
 
+	snprintf(given, sizeof(given), "%s", arg);	/* split in place */
 	memset(h, 0, sizeof(*h));
-	if (*arg == '[' && (end = strchr(arg, ']')) != NULL) {
-		*end = '\0';
-		h->address = arg + 1;
-		if (end[1] == ':')
-			colon = end + 1;
-		else if (end[1] != '\0')
-			colon = end;	/* junk after ']' */
-	} else {
-		h->address = arg;
-		if ((colon = strchr(arg, ':')) != NULL && strchr(colon + 1,
-		    ':') != NULL)
-			colon = NULL;	/* IPv6 */
-		if (colon != NULL)
-			*colon = '\0';
-	}
-	if (colon != NULL) {
-		errno = 0;
-		port = strtol(colon + 1, &end, 10);
-		if (errno != 0 || colon[1] == '\0' || *end != '\0' ||
-		    port < 1 || port > 65535) {
-			cli_error(_("--host: '%s' is not a port number from 1 "
-			    "to 65535; give ADDR or ADDR:PORT"), colon + 1);
-			return -1;
-		}
-		h->port = (int)port;
-	}
-	if (*h->address == '\0' || strchr(h->address, ' ') != NULL) {
+	if ((r = mcert_name_split_hostport(arg, &h->address, &h->port)) ==
+	    -2)
+		cli_error(_("--host: '%s' has no port number from 1 to 65535 "
+		    "after its ':'; give ADDR or ADDR:PORT"), given);
+	else if (r != 0)
 		cli_error(_("--host: give a Meeting Server's address, as ADDR "
 		    "or ADDR:PORT"));
-		return -1;
-	}
-	return 0;
+	return r != 0 ? -1 : 0;
 }
 
 static const char *

@@ -42,38 +42,24 @@ struct probe_cli {
 static int
 parse_target(struct probe_cli *pc, const char *arg)
 {
-	const char *h = arg, *colon, *end;
-	char *pend;
-	size_t len;
-	long port;
+	const char *host;
+	int port = 0;
 
-	if (*arg == '[') {
-		h = arg + 1;
-		end = strchr(h, ']');
-		colon = end != NULL && end[1] == ':' ? end + 1 : NULL;
-	} else {
-		end = colon = strrchr(arg, ':');
-		if (colon != NULL && strchr(arg, ':') != colon)
-			colon = NULL;
+	if (strlen(arg) < sizeof(pc->host)) {
+		memcpy(pc->host, arg, strlen(arg) + 1);
+		if (mcert_name_split_hostport(pc->host, &host, &port) != 0)
+			port = 0;
 	}
-	if (colon == NULL || (len = (size_t)(end - h)) == 0 ||
-	    len >= sizeof(pc->host))
-		goto bad;
-	errno = 0;
-	port = strtol(colon + 1, &pend, 10);
-	if (colon[1] < '0' || colon[1] > '9' || *pend != '\0' || errno != 0 ||
-	    port < 1 || port > 65535)
-		goto bad;
-	memcpy(pc->host, h, len);
-	pc->host[len] = '\0';
-	pc->po.host = pc->host;
-	pc->po.port = (int)port;
+	if (port == 0) {
+		cli_error(_("'%s' is not HOST:PORT; write it as "
+		    "cms1.example.com:443, 192.0.2.10:443 or [2001:db8::10]:443"),
+		    arg);
+		return -1;
+	}
+	pc->po.host = host;
+	pc->po.port = port;
 	pc->target = arg;
 	return 0;
-bad:
-	cli_error(_("'%s' is not HOST:PORT; write it as cms1.example.com:443, "
-	    "192.0.2.10:443 or [2001:db8::10]:443"), arg);
-	return -1;
 }
 
 static int

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <errno.h>
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
@@ -187,4 +189,40 @@ mcert_name_check_file(const char *path, enum mcert_file_kind kind,
 		return MCERT_E_INVALID;
 	}
 	return MCERT_OK;
+}
+
+int
+mcert_name_split_hostport(char *s, const char **host, int *port)
+{
+	char *colon = NULL, *end, *pend;
+	long v;
+
+	*host = s;
+	*port = 0;
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		*end = '\0';
+		*host = s + 1;
+		if (end[1] == ':')
+			colon = end + 1;
+		else if (end[1] != '\0')
+			return -1;
+	} else if ((colon = strchr(s, ':')) != NULL) {
+		if (strchr(colon + 1, ':') != NULL)
+			colon = NULL;	/* an IPv6 address, no port */
+		else
+			*colon = '\0';
+	}
+	if (**host == '\0' || strpbrk(*host, " \t") != NULL)
+		return -1;
+	if (colon == NULL)
+		return 0;
+	errno = 0;
+	v = strtol(colon + 1, &pend, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *pend != '\0' || errno != 0 ||
+	    v < 1 || v > 65535)
+		return -2;
+	*port = (int)v;
+	return 0;
 }

@@ -25,6 +25,14 @@ int mcert_name_check_fqdn(const char *s, const char *field,
 /* Whether s is an IPv4 or IPv6 address in text form. */
 int mcert_name_is_ip(const char *s);
 
+/* s, written "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" (an IPv6 address
+ * without brackets has no port), split in place: *host points into s
+ * (ended there), *port is the port or 0 when none is given.  0; -1 when
+ * the host is empty or holds a blank, or something follows "]" other than
+ * ":PORT"; -2 when the port is not a number from 1 to 65535 (digits
+ * only). */
+int mcert_name_split_hostport(char *s, const char **host, int *port);
+
 /* A two-letter ISO 3166 country code. */
 int mcert_name_check_country(const char *s, struct mcert_error *err);
 

@@ -13,6 +13,7 @@
 #include "discovery.h"
 #include "hostkeys.h"
 #include "i18n.h"
+#include "names.h"
 #include "screens.h"
 #include "widgets.h"
 #include "yesno.h"
@@ -48,40 +49,20 @@ struct disc {
 static int
 parse_one(struct disc *d, const char *tok, size_t i)
 {
-	char *colon, *end;
-	long port = 0;
-	char *h = d->name[i];
+	const char *h;
+	int port, r;
 
-	snprintf(h, sizeof(d->name[i]), "%s", tok);
-	if (*h == '[' && (end = strchr(h, ']')) != NULL) {
-		*end = '\0';
-		memmove(h, h + 1, strlen(h + 1) + 1);
-		colon = end[1] == ':' ? end + 1 : NULL;
-		if (colon != NULL)
-			colon -= 1;	/* moved left by one */
-	} else if ((colon = strchr(h, ':')) != NULL &&
-	    strchr(colon + 1, ':') != NULL)
-		colon = NULL;	/* an IPv6 address without a port */
-	if (colon != NULL) {
-		*colon = '\0';
-		port = strtol(colon + 1, &end, 10);
-		if (colon[1] == '\0' || *end != '\0' || port < 1 ||
-		    port > 65535) {
-			snprintf(d->error, sizeof(d->error), _("%s: the SSH "
-			    "port after ':' is not a number from 1 to 65535"),
-			    tok);
-			return -1;
-		}
-	}
-	if (*h == '\0') {
-		snprintf(d->error, sizeof(d->error), _("%s: no address before "
-		    "the port"), tok);
+	snprintf(d->name[i], sizeof(d->name[i]), "%s", tok);
+	if ((r = mcert_name_split_hostport(d->name[i], &h, &port)) != 0) {
+		snprintf(d->error, sizeof(d->error), r == -2 ? _("%s: the SSH "
+		    "port after ':' is not a number from 1 to 65535") :
+		    _("%s: give an address, as ADDR or ADDR:PORT"), tok);
 		return -1;
 	}
-	d->dh[i] = (struct mcert_discover_host){ h, (int)port,
+	d->dh[i] = (struct mcert_discover_host){ h, port,
 	    d->user.text[0] != '\0' ? d->user.text : NULL };
 	d->th[i] = (struct mcert_ws_host){ .label = h, .address = h,
-	    .port = (int)port, .user = d->dh[i].user, .fqdn = h };
+	    .port = port, .user = d->dh[i].user, .fqdn = h };
 	return 0;
 }
 
@@ -105,7 +86,8 @@ parse_addrs(struct disc *d)
 		if (parse_one(d, tok, d->n) != 0)
 			return -1;
 		for (i = 0; i < d->n; i++)
-			if (strcmp(d->name[i], d->name[d->n]) == 0 &&
+			if (strcmp(d->dh[i].address,
+			    d->dh[d->n].address) == 0 &&
 			    d->dh[i].port == d->dh[d->n].port) {
 				snprintf(d->error, sizeof(d->error), _("%s is "
 				    "given twice"), tok);

@@ -240,4 +240,15 @@ ok "deploy --probe-wait 0" err_has 2 "--probe-wait: '0' is not a number of secon
 run "$MEETCERT" rollback none.json --db-wait -1
 ok "rollback --db-wait -1" err_has 2 "--db-wait: '-1' is not a number of seconds from 1 to 3600"
 
+# addresses: one reading of ADDR[:PORT] (mcert_name_split_hostport)
+run "$MEETCERT" discover new.json --host cms1:70000
+ok "discover --host cms1:70000" err_has 2 \
+    "--host: 'cms1:70000' has no port number from 1 to 65535 after its ':'"
+run "$MEETCERT" discover new.json --host '[2001:db8::1]x'
+ok "discover --host [2001:db8::1]x" err_has 2 \
+    "--host: give a Meeting Server's address, as ADDR or ADDR:PORT"
+ok "  nothing written" test ! -e new.json
+run "$MEETCERT" probe '[2001:db8::1]'
+ok "probe [2001:db8::1] (no port)" err_has 2 "is not HOST:PORT"
+
 done_testing

@@ -250,6 +250,57 @@ test_ip(void)
 		    "is_ip '%s'", ip_cases[i].in);
 }
 
+static const struct hostport_case {
+	const char *in, *host;
+	int port, ret;
+} hostport_cases[] = {
+	{ "cms1.example.com", "cms1.example.com", 0, 0 },
+	{ "cms1.example.com:2222", "cms1.example.com", 2222, 0 },
+	{ "192.0.2.10:22", "192.0.2.10", 22, 0 },
+	{ "2001:db8::1", "2001:db8::1", 0, 0 },
+	{ "[2001:db8::1]", "2001:db8::1", 0, 0 },
+	{ "[2001:db8::1]:443", "2001:db8::1", 443, 0 },
+	{ "cms1:65535", "cms1", 65535, 0 },
+	{ "cms1:65536", NULL, 0, -2 },
+	{ "cms1:0", NULL, 0, -2 },
+	{ "cms1:", NULL, 0, -2 },
+	{ "cms1:+22", NULL, 0, -2 },
+	{ "cms1: 22", NULL, 0, -2 },
+	{ "cms1:22x", NULL, 0, -2 },
+	{ "cms1:99999999999999999999", NULL, 0, -2 },
+	{ "[2001:db8::1]:", NULL, 0, -2 },
+	{ ":22", NULL, 0, -1 },
+	{ "", NULL, 0, -1 },
+	{ "[]:22", NULL, 0, -1 },
+	{ "[2001:db8::1", NULL, 0, -1 },
+	{ "[2001:db8::1]x", NULL, 0, -1 },
+	{ "cms 1:22", NULL, 0, -1 },
+};
+
+static void
+test_hostport(void)
+{
+	const char *host;
+	char buf[64];
+	size_t i;
+	int port, r;
+
+	for (i = 0; i < sizeof(hostport_cases) / sizeof(*hostport_cases);
+	    i++) {
+		const struct hostport_case *c = &hostport_cases[i];
+
+		snprintf(buf, sizeof(buf), "%s", c->in);
+		r = mcert_name_split_hostport(buf, &host, &port);
+		if (c->ret != 0) {
+			is_int(r, c->ret, "split_hostport '%s' refused", c->in);
+			continue;
+		}
+		ok(r == 0 && strcmp(host, c->host) == 0 && port == c->port,
+		    "split_hostport '%s': '%s', port %d", c->in, c->host,
+		    c->port);
+	}
+}
+
 static const struct country_case {
 	const char *in;
 	int ret;
@@ -409,6 +460,7 @@ main(void)
 	test_suggest();
 	test_fqdn();
 	test_ip();
+	test_hostport();
 	test_country();
 	test_file();
 	return tap_done();

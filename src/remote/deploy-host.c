@@ -186,23 +186,13 @@ int
 mcert_deploy_done(const struct mcert_workspace *ws,
     const struct mcert_plan *plan, const char *only_host)
 {
-	char key[1200];
-	size_t h, i, nth;
+	size_t i;
 
-	for (h = 0; h < ws->nhosts; h++) {
-		const char *label = ws->hosts[h].label;
-
-		if (only_host != NULL && strcmp(only_host, label) != 0)
-			continue;
-		for (i = 0, nth = 0; i < plan->nsteps; i++) {
-			if (strcmp(plan->steps[i].host, label) != 0)
-				continue;
-			format_key(key, sizeof(key), label, ws->generation,
-			    ++nth, plan->steps[i].command);
-			if (strcmp(mcert_ws_step_state(ws, key), "done") != 0)
-				return 0;
-		}
-	}
+	for (i = 0; i < plan->nsteps; i++)
+		if ((only_host == NULL || strcmp(only_host,
+		    plan->steps[i].host) == 0) &&
+		    !mcert_deploy_step_done(ws, plan, i))
+			return 0;
 	return 1;
 }
 

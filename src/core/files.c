@@ -27,9 +27,10 @@ mcert_error_exists(const char *path, struct mcert_error *err)
 	    "such as one ending in -2"), path);
 }
 
-static int
-write_all(int fd, const unsigned char *p, size_t len)
+int
+mcert_write_all(int fd, const void *data, size_t len)
 {
+	const unsigned char *p = data;
 	ssize_t r;
 
 	while (len > 0) {
@@ -69,7 +70,7 @@ int
 mcert_write_fd(int fd, const char *path, const void *data, size_t len,
     mode_t mode, struct mcert_error *err)
 {
-	int ok = fchmod(fd, mode) != -1 && write_all(fd, data, len) != -1 &&
+	int ok = fchmod(fd, mode) != -1 && mcert_write_all(fd, data, len) != -1 &&
 	    fsync(fd) != -1;
 
 	if (close(fd) == -1)

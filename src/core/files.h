@@ -16,6 +16,10 @@ int mcert_write_new(const char *path, const void *data, size_t len,
 
 /* Sets fd's mode, writes all of data, syncs and closes fd (always): the
  * temporary file of path, which a failure names. */
+/* All len bytes of data to fd (a short write or EINTR goes on): 0, or
+ * -1 with errno set. */
+int mcert_write_all(int fd, const void *data, size_t len);
+
 int mcert_write_fd(int fd, const char *path, const void *data, size_t len,
     mode_t mode, struct mcert_error *err);
 

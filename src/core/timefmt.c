@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <errno.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,4 +91,22 @@ mcert_time_iso(time_t t, char *buf, size_t sz)
 	gmtime_r(&t, &tm);
 	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
+}
+
+long
+mcert_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+mcert_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
 }

@@ -1,4 +1,5 @@
-/* Times as the CLI and the workspace write them: ISO 8601, UTC. */
+/* Times as the CLI and the workspace write them (ISO 8601, UTC), and the
+ * monotonic clock the remote layer waits by. */
 #ifndef MCERT_TIMEFMT_H
 #define MCERT_TIMEFMT_H
 
@@ -11,5 +12,11 @@ int mcert_time_parse(const char *s, time_t *out);
 
 /* "2026-01-31T12:00:00Z" into buf (at least 21 bytes). */
 char *mcert_time_iso(time_t t, char *buf, size_t sz);
+
+/* Milliseconds of the monotonic clock (for deadlines, not dates). */
+long mcert_now_ms(void);
+
+/* Sleeps ms milliseconds, a signal notwithstanding. */
+void mcert_sleep_ms(long ms);
 
 #endif

@@ -19,6 +19,7 @@
 #include "load.h"
 #include "pem.h"
 #include "probe.h"
+#include "timefmt.h"
 #include "x509.h"
 
 #define PROBE_WAIT_MS 30000L
@@ -55,25 +56,6 @@ dp_turn_pass(struct host *hp, int ok)
 }
 
 /* ---- the live check */
-
-static long
-elapsed_ms(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000L +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000L;
-}
-
-static void
-pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 /* The fingerprint of the leaf in the workspace's file name. */
 static int
@@ -134,21 +116,21 @@ probe_port(struct host *hp, const char *service, int port, const char *name,
 	long limit = hp->run->o->probe_wait_ms > 0 ?
 	    hp->run->o->probe_wait_ms : PROBE_WAIT_MS;
 	char label[300], text[400], sha[96] = "", why[512] = "";
-	struct timespec t0;
+	long t0;
 
 	mcert_probe_label(mcert_ws_probe_address(hp->h), port, label,
 	    sizeof(label));
 	snprintf(text, sizeof(text), "probe %s (%s)", label, service);
 	dp_emit(hp, MCERT_DS_CHECK, text);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = mcert_now_ms();
 	for (;;) {
 		*why = '\0';
 		if (presented(hp, port, sha, sizeof(sha), why,
 		    sizeof(why)) == 0 && strcmp(sha, want) == 0)
 			return 0;
-		if (elapsed_ms(&t0) >= limit || dp_cancelled(hp))
+		if (mcert_now_ms() - t0 >= limit || dp_cancelled(hp))
 			break;
-		pause_ms(PROBE_PAUSE_MS);
+		mcert_sleep_ms(PROBE_PAUSE_MS);
 	}
 	if (*why != '\0')
 		return dp_failedf(hp, N_("%s: %s (%s) does not answer with "

@@ -18,6 +18,7 @@
 #include "deploy-int.h"
 #include "mmp.h"
 #include "shell.h"
+#include "timefmt.h"
 
 
 /* ---- binding, with the way back */
@@ -202,15 +203,6 @@ run_group(struct host *hp, struct group *g)
 
 /* ---- the database cluster */
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 /* `database cluster status` until every node is connected. */
 static int
 db_wait(struct host *hp, const struct mcert_plan_step *st)
@@ -239,7 +231,7 @@ db_wait(struct host *hp, const struct mcert_plan_step *st)
 			    "show all %zu nodes connected within %ld s; check "
 			    "'database cluster status' on each node"),
 			    hp->h->label, want, limit / 1000);
-		sleep_ms(500);
+		mcert_sleep_ms(500);
 		waited += 500;
 	}
 }

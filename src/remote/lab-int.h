@@ -14,8 +14,6 @@
 #define LAB_FIRST_ADDR 101	/* 127.0.0.101 .. 127.0.0.254 */
 #define LAB_DOMAIN "lab.example.com"
 
-void lab_sleep_ms(long ms);
-long lab_now_ms(void);
 void lab_path(char *buf, const struct mcert_lab *lab, const char *host,
     const char *name);
 int lab_read_line(const char *path, char *buf, size_t len);

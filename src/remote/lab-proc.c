@@ -30,6 +30,7 @@
 #include "lab.h"
 #include "lab-int.h"
 #include "workspace.h"
+#include "timefmt.h"
 
 
 /* Tried in turn when 127.0.0.101.. are taken on the one before. */
@@ -196,9 +197,9 @@ stop_checked(pid_t pid, int (*is_ours)(pid_t, const char *), const char *arg,
 	for (sig = 0; pid > 0 && is_ours(pid, arg) && sig < 2; sig++) {
 		kill(pid, sig == 0 ? SIGTERM : SIGKILL);
 		*changed = 1;
-		until = lab_now_ms() + (sig == 0 ? 3000 : 2000);
-		while (is_ours(pid, arg) && lab_now_ms() < until)
-			lab_sleep_ms(20);
+		until = mcert_now_ms() + (sig == 0 ? 3000 : 2000);
+		while (is_ours(pid, arg) && mcert_now_ms() < until)
+			mcert_sleep_ms(20);
 		/* our own child (one that failed to start) */
 		waitpid(pid, NULL, WNOHANG);
 	}
@@ -231,7 +232,7 @@ lab_spawn_host(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 {
 	char config[LAB_PATH], log[LAB_PATH], line[512], last[512] = "";
 	const char *sshd = o->sshd != NULL ? o->sshd : MCERT_LAB_SSHD;
-	long wait = o->wait_ms > 0 ? o->wait_ms : 5000, until = lab_now_ms() + wait;
+	long wait = o->wait_ms > 0 ? o->wait_ms : 5000, until = mcert_now_ms() + wait;
 	int logfd, nullfd, status, busy = 0;
 	sigset_t none;
 	pid_t pid;
@@ -277,7 +278,7 @@ lab_spawn_host(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 			h->running = h->changed = 1;
 			return MCERT_OK;
 		}
-		if (lab_now_ms() > until) {
+		if (mcert_now_ms() > until) {
 			kill(-pid, SIGKILL);	/* its own session and group */
 			waitpid(pid, NULL, 0);
 			h->pid = 0;
@@ -285,7 +286,7 @@ lab_spawn_host(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 			    "not listen on %s:%d within %ld ms; see %s"),
 			    h->label, h->addr, h->port, wait, log);
 		}
-		lab_sleep_ms(10);
+		mcert_sleep_ms(10);
 	}
 	h->pid = 0;
 	/* "Bind to port P on A failed: Address already in use." then
@@ -411,7 +412,7 @@ spawn_tls(const struct mcert_lab_opts *o, struct mcert_lab *lab,
     struct mcert_lab_host *h, const char *standin, struct mcert_error *err)
 {
 	char log[LAB_PATH], last[512], own[5][LAB_PATH + 32];
-	long wait = o->wait_ms > 0 ? o->wait_ms : 5000, until = lab_now_ms() + wait;
+	long wait = o->wait_ms > 0 ? o->wait_ms : 5000, until = mcert_now_ms() + wait;
 	char *const argv[] = { (char *)standin, "--serve", NULL };
 	char **env;
 	int logfd, nullfd;
@@ -460,7 +461,7 @@ spawn_tls(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 			h->tls_running = h->tls_changed = 1;
 			return MCERT_OK;
 		}
-		if (lab_now_ms() > until) {
+		if (mcert_now_ms() > until) {
 			kill(-pid, SIGKILL);	/* its own session and group */
 			waitpid(pid, NULL, 0);
 			h->tls_pid = 0;
@@ -469,7 +470,7 @@ spawn_tls(const struct mcert_lab_opts *o, struct mcert_lab *lab,
 			    "%ld ms; see %s"), h->label, h->addr, h->https_port,
 			    h->addr, h->c2w_port, wait, log);
 		}
-		lab_sleep_ms(10);
+		mcert_sleep_ms(10);
 	}
 	h->tls_pid = 0;
 	log_last(log, last, sizeof(last));

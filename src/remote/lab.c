@@ -32,27 +32,10 @@
 #include "lab.h"
 #include "lab-int.h"
 #include "workspace.h"
+#include "timefmt.h"
 
 
 /* ---- small file helpers */
-
-void
-lab_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-long
-lab_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* DIR/HOST/NAME (host NULL: DIR/NAME); dir is shorter than PATH_MAX. */
 void
@@ -458,8 +441,8 @@ start_host(const struct mcert_lab_opts *o, struct mcert_lab *lab, size_t i,
 		/* another lab starting at the same time took it: wait a
 		 * little, not the same for both, and choose again */
 		if (tries > 0)
-			lab_sleep_ms((long)(((unsigned long)getpid() * 2654435761UL +
-			    (unsigned long)lab_now_ms()) % 150));
+			mcert_sleep_ms((long)(((unsigned long)getpid() * 2654435761UL +
+			    (unsigned long)mcert_now_ms()) % 150));
 		if (!recorded && (ret = lab_choose_address(lab, i, err)) !=
 		    MCERT_OK)
 			return ret;

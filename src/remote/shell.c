@@ -8,6 +8,7 @@
 #include "mmp.h"
 #include "shell.h"
 #include "ssh-int.h"
+#include "timefmt.h"
 
 #define KEEPALIVE_MS 10000
 #define SLICE_MS 100
@@ -21,15 +22,6 @@ struct mcert_shell {
 	size_t len, cap;
 	int dead;
 };
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 grow(struct mcert_shell *sh, const char *data, size_t n)
@@ -106,7 +98,7 @@ read_answer(struct mcert_shell *sh, const char *command, const char *confirm,
     const char *secret, long timeout_ms, int *refused,
     struct mcert_error *err)
 {
-	long deadline = now_ms() + timeout_ms, quiet = now_ms();
+	long deadline = mcert_now_ms() + timeout_ms, quiet = mcert_now_ms();
 	size_t answered = 0;
 	char chunk[4096];
 	int n, ask;
@@ -124,7 +116,7 @@ read_answer(struct mcert_shell *sh, const char *command, const char *confirm,
 				    "much"), sh->ssh->host, command != NULL ?
 				    command : "(login)"));
 			strip_cr(sh);
-			quiet = now_ms();
+			quiet = mcert_now_ms();
 			if (at_prompt(sh))
 				return MCERT_OK;
 			ask = mcert_mmp_question(sh->buf + answered,
@@ -145,11 +137,11 @@ read_answer(struct mcert_shell *sh, const char *command, const char *confirm,
 				if (sh->transcript != NULL)
 					fprintf(sh->transcript, "%s", sh->buf);
 			}
-		} else if (now_ms() - quiet > KEEPALIVE_MS) {
+		} else if (mcert_now_ms() - quiet > KEEPALIVE_MS) {
 			mcert_ssh_keepalive(sh->ssh);
-			quiet = now_ms();
+			quiet = mcert_now_ms();
 		}
-		if (now_ms() > deadline)
+		if (mcert_now_ms() > deadline)
 			return ended(sh, mcert_error_set(err, MCERT_E_IO,
 			    N_("%s: no answer to '%s' within %ld s; the session "
 			    "was closed: rerun to resume"), sh->ssh->host,

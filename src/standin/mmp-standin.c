@@ -276,7 +276,7 @@ run_command(const char *text)
 		exit(255);	/* the connection drops */
 	count++;
 	if (knobs.slow_ms > 0)
-		sleep_ms(knobs.slow_ms);
+		mcert_sleep_ms(knobs.slow_ms);
 	if ((line = strdup(text)) == NULL)
 		exit(1);
 	line[strcspn(line, "\r\n")] = '\0';

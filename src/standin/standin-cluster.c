@@ -118,7 +118,7 @@ cluster_close(json_t *c, int fd, int save)
 
 	if (save && (fd == -1 || (text = json_dumps(c, JSON_INDENT(2) |
 	    JSON_SORT_KEYS)) == NULL || ftruncate(fd, 0) == -1 ||
-	    write_all(fd, text, strlen(text)) == -1))
+	    mcert_write_all(fd, text, strlen(text)) == -1))
 		ret = -1;
 	free(text);
 	json_decref(c);

@@ -76,14 +76,14 @@ meter_packet(struct upload_meter *m, unsigned char *p, size_t plen, int fd)
 
 	/* SSH_FXP_WRITE: type, id, string handle, uint64 offset, string data */
 	if (plen < 13 || p[4] != SSH_FXP_WRITE)
-		return write_all(fd, p, plen);
+		return mcert_write_all(fd, p, plen);
 	hlen = get32(p + 9);
 	doff = 13 + (size_t)hlen + 8;
 	if (doff + 4 > plen || (dlen = get32(p + doff)) > plen - doff - 4)
-		return write_all(fd, p, plen);
+		return mcert_write_all(fd, p, plen);
 	if (m->seen + dlen <= m->limit) {
 		m->seen += dlen;
-		return write_all(fd, p, plen);
+		return mcert_write_all(fd, p, plen);
 	}
 	keep = (uint32_t)(m->limit - m->seen);
 	m->seen = m->limit;
@@ -91,7 +91,7 @@ meter_packet(struct upload_meter *m, unsigned char *p, size_t plen, int fd)
 		return 1;
 	put32(p + doff, keep);
 	put32(p, (uint32_t)(plen - 4 - (dlen - keep)));
-	return write_all(fd, p, plen - (dlen - keep)) == 0 ? 1 : -1;
+	return mcert_write_all(fd, p, plen - (dlen - keep)) == 0 ? 1 : -1;
 }
 
 /* Takes n more bytes from the client and passes on every whole packet:
@@ -177,7 +177,7 @@ sftp_relay(const char *dir)
 			if ((n = read(from, buf, sizeof(buf))) <= 0)
 				pf[1].fd = -1;
 			else if (!dropped)
-				write_all(1, buf, (size_t)n);
+				mcert_write_all(1, buf, (size_t)n);
 		}
 		if (pf[0].fd != -1 && pf[0].revents != 0 &&
 		    ((n = read(0, buf, sizeof(buf))) <= 0 ||

@@ -11,6 +11,9 @@
 
 #include <jansson.h>
 
+#include "files.h"
+#include "timefmt.h"
+
 #include "load.h"
 #include "verify.h"
 
@@ -50,11 +53,10 @@ const char *state_str(json_t *o, const char *name);
 /* Adds name to the state's "overwritten" list (once). */
 void state_note_overwrite(const char *name);
 
-/* standin-files.c: wall-clock milliseconds, and sleeping. */
+/* standin-files.c: wall-clock milliseconds (every host of a rig reads
+ * the same clock; the core's mcert_sleep_ms and mcert_write_all serve for
+ * sleeping and writing). */
 long long now_ms(void);
-void sleep_ms(long ms);
-/* All of data to fd: 0, or -1. */
-int write_all(int fd, const void *data, size_t len);
 /* The whole of fd from its start into *out (NUL-terminated; the caller
  * frees): 0, or -1. */
 int read_all(int fd, char **out, size_t *len);

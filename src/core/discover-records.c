@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "discover-int.h"
+#include "mmp.h"
 #include "judge.h"
 #include "timefmt.h"
 
@@ -54,16 +55,13 @@ judged(const struct dv *d, const struct dv_file *leaf,
 static json_t *
 inventory_host(const struct dv *d, struct dv_host *h)
 {
-	json_t *svcs = json_object(), *b, *files, *v;
-	const char *id, *k;
+	json_t *svcs = json_object(), *b, *files;
+	const char *id;
 
 	json_object_foreach(h->bindings, id, b) {
 		const struct dv_leaf *l = dv_leaf(h, id);
 
-		files = json_object();
-		json_object_foreach(b, k, v)
-			if (strcmp(k, "enabled") != 0 && json_is_string(v))
-				json_object_set(files, k, v);
+		files = mcert_mmp_binding_files(b);
 		if (json_object_size(files) == 0) {
 			json_decref(files);
 			continue;

@@ -243,6 +243,19 @@ append(char **out, size_t *len, const char *s, size_t n)
 	return 0;
 }
 
+json_t *
+mcert_mmp_binding_files(const json_t *binding)
+{
+	json_t *files = json_object(), *v;
+	const char *k;
+
+	json_object_foreach((json_t *)binding, k, v)
+		if (files != NULL && strcmp(k, "enabled") != 0 &&
+		    json_is_string(v))
+			json_object_set(files, k, v);
+	return files;
+}
+
 char *
 mcert_mmp_fill(const char *tmpl, const json_t *vars, char **missing)
 {

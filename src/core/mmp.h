@@ -35,6 +35,10 @@ int mcert_mmp_db_all_connected(const json_t *db, size_t want);
  * "enabled": true|false|null}. */
 json_t *mcert_mmp_binding(const struct mcert_service *s, const json_t *fields);
 
+/* The files of a binding from mcert_mmp_binding: its placeholders that
+ * name a file (not "enabled", not unset).  A new object. */
+json_t *mcert_mmp_binding_files(const json_t *binding);
+
 /* tmpl with each {name} replaced by vars[name]; NULL (and *missing set to
  * the name, which the caller frees) when a placeholder has no string. */
 char *mcert_mmp_fill(const char *tmpl, const json_t *vars, char **missing);

@@ -41,19 +41,6 @@ add(struct back *bk, const struct mcert_plan_step *st, char *command,
 	return 0;
 }
 
-/* The placeholders of a recorded binding that name files. */
-static json_t *
-files_of(const json_t *b)
-{
-	json_t *o = json_object(), *v;
-	const char *k;
-
-	json_object_foreach((json_t *)b, k, v)
-		if (json_is_string(v))
-			json_object_set(o, k, v);
-	return o;
-}
-
 /* One step of the way back: a bind of what was recorded, the others as
  * they are (an enable only when the service was enabled).  1 when added,
  * 0 when left out, -1 on no memory. */
@@ -79,7 +66,7 @@ back_step(struct back *bk, const struct mcert_workspace *ws,
 	free(missing);
 	if (cmd == NULL)
 		return 0;	/* nothing was bound before */
-	return add(bk, st, cmd, files_of(b)) == 0 ? 1 : -1;
+	return add(bk, st, cmd, mcert_mmp_binding_files(b)) == 0 ? 1 : -1;
 }
 
 static int

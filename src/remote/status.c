@@ -107,17 +107,13 @@ read_service(struct reader *rd, const struct mcert_service *s,
     struct mcert_error *err)
 {
 	json_t *fields, *b, *files, *cert, *o;
-	const char *k, *verdict;
-	json_t *v;
+	const char *verdict;
 
 	if ((fields = screen(rd, mcert_service_command(s, "status"), err)) ==
 	    NULL)
 		return NULL;
 	b = mcert_mmp_binding(s, fields);
-	files = json_object();
-	json_object_foreach(b, k, v)
-		if (strcmp(k, "enabled") != 0 && json_is_string(v))
-			json_object_set(files, k, v);
+	files = mcert_mmp_binding_files(b);
 	if ((cert = judge_usage(rd, s->role, files, err)) == NULL) {
 		json_decref(b);
 		json_decref(files);

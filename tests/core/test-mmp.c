@@ -121,6 +121,19 @@ test_binding(void)
 	    "a-fullchain.pem", "  its full chain");
 	ok(json_is_true(json_object_get(b, "enabled")), "  enabled");
 	ok(json_is_null(json_object_get(c, "key")), "c2w: nothing bound");
+	{
+		json_t *files = mcert_mmp_binding_files(b);
+
+		ok(json_object_size(files) == 2 && json_is_string(
+		    json_object_get(files, "key")) && json_is_string(
+		    json_object_get(files, "fullchain")),
+		    "binding_files: the key and full chain, not enabled");
+		json_decref(files);
+		files = mcert_mmp_binding_files(c);
+		ok(json_object_size(files) == 0,
+		    "binding_files: nothing bound, no file");
+		json_decref(files);
+	}
 	json_decref(b);
 	json_decref(c);
 	b = mcert_mmp_binding(service("webadmin"), f);
